@@ -1,0 +1,146 @@
+"""What a check module uses: the ``@check`` metadata, verdicts, and the student's handle.
+
+A check is a pytest test in ``grader/checks/test_<exercise>.py``. It gets the ``student``
+fixture (a :class:`Student`), asks the student's worker for outputs, computes the expected
+values itself from ``solutions`` or from PyTorch, and fails with a :class:`Verdict` that
+says what was expected and what came back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pytest
+
+from grader.catalog import Exercise
+from grader.workers import OutputTap, Reply, Worker, WorkerDied
+
+KINDS = ("correctness", "property", "convergence", "performance")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def check(*, points: float, kind: str, hint: str, hidden: bool = False) -> Callable[[F], F]:
+    """Mark a test function as a graded check worth ``points``; ``hint`` goes with failures."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    if points <= 0:
+        raise ValueError("a check is worth a positive number of points")
+
+    def mark(func: F) -> F:
+        return pytest.mark.grader(points=float(points), kind=kind, hint=hint, hidden=hidden)(func)
+
+    return mark
+
+
+class Verdict(Exception):
+    """A check's outcome other than a pass, with the sentence that explains it."""
+
+    def __init__(self, outcome: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.outcome = outcome
+        self.message = message
+        self.details = details or {}
+
+
+def fail(message: str, **details: Any) -> Verdict:
+    """A failed check; ``raise fail(...)`` reads as the sentence it carries."""
+    return Verdict("failed", message, details)
+
+
+_REPLY_OUTCOMES = {
+    "not_implemented": "not_implemented",
+    "missing": "failed",
+    "import_error": "error",
+    "error": "error",
+    "exited": "exited",
+    "memory": "memory",
+}
+
+
+def verdict_from_reply(reply: Reply, what: str) -> Verdict:
+    """The verdict for a probe call whose student code did not return normally."""
+    outcome = _REPLY_OUTCOMES.get(reply.status, "grader_error")
+    details: dict[str, Any] = {}
+    if reply.traceback:
+        details["traceback"] = reply.traceback
+    if outcome == "not_implemented":
+        return Verdict(outcome, f"{what}: not implemented yet", details)
+    if reply.status in ("missing", "import_error"):
+        return Verdict(outcome, reply.message, details)
+    if outcome == "error":
+        where = f" (at {reply.where})" if reply.where else ""
+        return Verdict(outcome, f"{what} raised {reply.type}{where}: {reply.message}", details)
+    if outcome == "exited":
+        return Verdict(outcome, f"{what}: {reply.message}; a function must return its result", details)
+    if outcome == "memory":
+        return Verdict(outcome, f"{what} ran out of memory: {reply.message}", details)
+    return Verdict(outcome, f"{what}: the worker answered {reply.status!r}: {reply.message}", details)
+
+
+@dataclass
+class Call:
+    """What one call of a student's function gave back."""
+
+    result: Any
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    args_after: list[Any] | None = None
+
+    def used(self, api: str) -> bool:
+        """Whether the watched ``api`` was called."""
+        return any(c.get("api") == api for c in self.calls)
+
+
+class Student:
+    """One check's handle on the student's code for one exercise (see ``session``)."""
+
+    def __init__(self, exercise: Exercise, acquire: Callable[[], Worker], release: Callable[[Worker], None]) -> None:
+        self.exercise = exercise
+        self._acquire = acquire
+        self._release = release
+        self._taps: list[tuple[OutputTap, int]] = []
+
+    def call(
+        self,
+        name: str,
+        *args: Any,
+        watch: tuple[str, ...] = (),
+        return_args: bool = False,
+        timeout_s: float | None = None,
+        what: str | None = None,
+        **kwargs: Any,
+    ) -> Call:
+        """Call the student's ``name(*args, **kwargs)``; tensors go over the wire."""
+        value = self.probe(
+            "common.call",
+            what=what or f"{name}()",
+            timeout_s=timeout_s,
+            module=self.exercise.name,
+            name=name,
+            args=list(args),
+            kwargs=kwargs,
+            watch=list(watch),
+            return_args=return_args,
+        )
+        return Call(result=value["result"], calls=value["calls"], args_after=value.get("args_after"))
+
+    def probe(self, probe: str, *, what: str, timeout_s: float | None = None, **args: Any) -> Any:
+        """Run a probe in the student's worker and return its plain-data value."""
+        worker = self._acquire()
+        if not any(tap is worker.tap for tap, _ in self._taps):
+            self._taps.append((worker.tap, worker.tap.mark()))
+        try:
+            reply = worker.call(probe, timeout_s or self.exercise.call_timeout_s, **args)
+        except WorkerDied as died:
+            raise Verdict(died.verdict, f"{what}: {died.message}") from None
+        finally:
+            self._release(worker)
+        if reply.status != "ok":
+            raise verdict_from_reply(reply, what)
+        return reply.value
+
+    def output(self) -> str:
+        """What the student's code printed during this check."""
+        return "".join(tap.since(mark) for tap, mark in self._taps)

@@ -1,0 +1,102 @@
+"""The ``grader`` command: parses arguments, calls the library, prints. Nothing more.
+
+Exit codes (stable): 0 every check passed; 1 a check did not pass; 2 a usage error
+(unknown exercise, missing folder); 3 an internal error of the grader.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from grader import catalog
+from grader.engine import CheckRequest, UsageError, run_checks
+from grader.worker.limits import Limits
+
+EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _log_file() -> Path:
+    return Path(tempfile.gettempdir()) / "grader.log"
+
+
+def _setup_logging() -> None:
+    handler = logging.FileHandler(_log_file(), encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("grader")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Grade the exercises of the PyTorch course."""
+    _setup_logging()
+
+
+@main.command("check")
+@click.argument("exercises", nargs=-1)
+@click.option("--submission", type=click.Path(path_type=Path), default=Path("exercises"), show_default=True,
+              help="Folder holding the exercise modules to grade.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
+              help="Folder for report.html and results.json.")
+@click.option("--junit-xml", type=click.Path(path_type=Path), default=None, help="Also write JUnit XML here.")
+@click.option("--hidden/--public-only", "include_hidden", default=False,
+              help="Also run the hidden checks (instructors).")
+@click.option("--seed", type=int, default=None, help="Seed of the hidden checks' inputs (default: random).")
+@click.option("--timeout", type=float, default=None, help="Seconds one call of your code may take.")
+@click.option("--threads", type=int, default=1, show_default=True, help="Torch threads in each worker.")
+def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit_xml: Path | None,
+                  include_hidden: bool, seed: int | None, timeout: float | None, threads: int) -> None:
+    """Grade EXERCISES (all of them if none is named) of a submission folder."""
+    from grader.render.files import write_reports
+    from grader.render.terminal import render_terminal
+
+    console = Console()
+    limits = Limits(threads=threads, **({"call_timeout_s": timeout} if timeout else {}))
+    request = CheckRequest(submission=submission, exercises=list(exercises), include_hidden=include_hidden,
+                           seed=seed, limits=limits)
+    try:
+        with console.status("Grading...") as status:
+            result = run_checks(request, on_result=lambda r: status.update(f"Grading {r.exercise}: {r.title}"))
+        render_terminal(result, console)
+        paths = write_reports(result, out, junit_xml)
+    except UsageError as exc:
+        console.print(f"Error: {exc}", style="red", markup=False, highlight=False)
+        sys.exit(EXIT_USAGE)
+    except Exception:
+        logging.getLogger("grader").exception("internal error")
+        console.print(f"The grader failed; this is not your fault. Details are in {_log_file()}.",
+                      style="red", markup=False, highlight=False)
+        sys.exit(EXIT_INTERNAL)
+    console.print(f"Report: {paths['html']}", markup=False, highlight=False)
+    if result.has_grader_error:
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(EXIT_PASSED if result.all_passed else EXIT_FAILED)
+
+
+@main.command("list")
+def list_command() -> None:
+    """Show the exercises, their points and the objects to implement."""
+    from rich.table import Table
+
+    from grader.inventory import points_by_exercise
+
+    points = points_by_exercise()
+    table = Table(title="Exercises")
+    for column in ("#", "exercise", "title", "implement", "points", "from the notes"):
+        table.add_column(column)
+    for number, exercise in enumerate(catalog.EXERCISES, start=1):
+        public, hidden = points.get(exercise.name, (0.0, 0.0))
+        shown = f"{public:g}" + (f" (+{hidden:g} hidden)" if hidden else "")
+        table.add_row(str(number), exercise.name, exercise.title, ", ".join(exercise.objects), shown, exercise.notes)
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()

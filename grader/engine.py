@@ -1,0 +1,105 @@
+"""Grading one submission: start workers, run the checks through pytest, collect results."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from grader import catalog
+from grader.plugin import GraderPlugin
+from grader.results import CheckResult, RunResult
+from grader.session import SubmissionSession
+from grader.worker.limits import Limits
+from grader.workers import Launcher, start_launcher
+
+CHECKS_DIR = Path(__file__).parent / "checks"
+log = logging.getLogger("grader")
+
+
+class UsageError(Exception):
+    """A mistake in how the grader was asked to run (exit code 2)."""
+
+
+@dataclass
+class CheckRequest:
+    """What to grade and how."""
+
+    submission: Path
+    exercises: list[str] = field(default_factory=list)
+    include_hidden: bool = False
+    seed: int | None = None
+    limits: Limits = field(default_factory=Limits)
+    device: str = "cpu"
+
+
+def grader_version() -> str:
+    try:
+        return metadata.version("torch-course-grader")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def run_checks(
+    request: CheckRequest,
+    launcher: Launcher | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
+) -> RunResult:
+    """Grade ``request.submission``; start (and stop) a launcher unless one is given."""
+    submission = Path(request.submission)
+    if not submission.is_dir():
+        raise UsageError(f"No submission folder at '{submission}'. Pass the folder holding your exercise modules with --submission.")
+    try:
+        exercises = catalog.select(request.exercises)
+    except catalog.UnknownExercise as exc:
+        raise UsageError(str(exc)) from None
+    seed = request.seed if request.seed is not None else secrets.randbits(32)
+    started, clock = datetime.datetime.now(datetime.timezone.utc), time.perf_counter()
+    own_launcher = launcher is None
+    launcher = launcher or start_launcher()
+    session = SubmissionSession(launcher, submission, request.limits, request.device)
+    plugin = GraderPlugin(session, exercises, seed=seed, include_hidden=request.include_hidden, on_result=on_result)
+    try:
+        code = pytest.main(
+            [
+                *[str(CHECKS_DIR / f"test_{e.name}.py") for e in exercises],
+                "-c", str(CHECKS_DIR / "pytest.ini"),
+                "--rootdir", str(CHECKS_DIR),
+                "-p", "no:cacheprovider",
+                "-p", "no:terminal",
+                "-p", "no:stepwise",
+                "-p", "no:randomly",
+                "-W", "ignore::DeprecationWarning",
+            ],
+            plugins=[plugin],
+        )
+    finally:
+        session.close()
+        if own_launcher:
+            launcher.close()
+    if plugin.collection_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
+        raise RuntimeError("the checks could not be run: " + "; ".join(plugin.collection_errors or [f"pytest exit code {code}"]))
+    warnings = []
+    if launcher.mode != "fork":
+        warnings.append("Workers were spawned, not forked: grading is slower and isolation weaker on this system.")
+    if session.missing_protections:
+        warnings.append("Protections not in force: " + ", ".join(sorted(session.missing_protections)) + ".")
+    return RunResult(
+        submission=str(submission),
+        started_at=started.isoformat(timespec="seconds"),
+        duration_s=round(time.perf_counter() - clock, 3),
+        grader_version=grader_version(),
+        seed=seed,
+        include_hidden=request.include_hidden,
+        isolation=launcher.mode,
+        exercises=[plugin.results[e.name] for e in exercises],
+        warnings=warnings,
+    )
+

@@ -1,0 +1,209 @@
+"""Comparing what a student's code returned with what was expected, and saying how it differs.
+
+Every helper raises a :class:`~grader.checking.Verdict` whose message names the problem in
+the order a student should fix it: the type, then the shape, the dtype, the device, and
+only then the values, with the largest error and where it is. When the values match a
+known mistake (``mistakes``), the message names that mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import torch
+
+from grader.checking import Verdict, fail
+from grader.wire import RemoteObject, RemoteTensor
+
+#: (rtol, atol) by dtype: float32 leaves room for a different order of operations or a
+#: float64 detour; float64 for what an exact derivation must reproduce.
+TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
+    torch.float16: (1e-2, 1e-3),
+    torch.bfloat16: (2e-2, 1e-2),
+    torch.float32: (1e-4, 1e-5),
+    torch.float64: (1e-7, 1e-10),
+}
+
+
+def describe(value: Any) -> str:
+    """A short phrase for any returned value: ``a tensor of shape [3] and dtype torch.int64``."""
+    if isinstance(value, RemoteTensor):
+        kind = "a NumPy array" if value.is_ndarray else "a tensor"
+        return f"{kind} of shape {list(value.shape)} and dtype {value.dtype}"
+    if isinstance(value, RemoteObject):
+        return f"an object of type {value.type_name}"
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return f"the bool {value}"
+    if isinstance(value, (int, float)):
+        return f"the {type(value).__name__} {value!r}"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, dict):
+        return f"a dict with keys {sorted(value)[:8]}"
+    return f"a value of type {type(value).__name__}"
+
+
+def tensor(
+    value: Any,
+    expected: torch.Tensor,
+    *,
+    what: str,
+    rtol: float | None = None,
+    atol: float | None = None,
+    shapes: Iterable[tuple[int, ...]] = (),
+    device: str | None = None,
+    mistakes: Mapping[str, torch.Tensor] | None = None,
+) -> torch.Tensor:
+    """Check that ``value`` is a tensor equal to ``expected``; return its CPU values.
+
+    ``value`` is what the worker returned, or a plain tensor the check unpacked from it.
+
+    ``shapes`` lists other shapes accepted as equivalent (the values are compared after a
+    reshape). ``mistakes`` maps a description of a known mistake to the output it gives.
+    """
+    expected = expected.detach().cpu()
+    if isinstance(value, torch.Tensor):  # values the grader already unpacked from a reply
+        value = RemoteTensor(value.detach().cpu(), "cpu", False, None)
+    if not isinstance(value, RemoteTensor) or value.is_ndarray:
+        raise fail(f"{what} returned {describe(value)}; expected a torch.Tensor of shape {list(expected.shape)}")
+    accepted = {tuple(expected.shape), *(tuple(s) for s in shapes)}
+    if value.shape not in accepted:
+        hint = _mistake_by_shape(value, mistakes)
+        raise fail(
+            f"{what} has shape {list(value.shape)}; expected {list(expected.shape)}{hint}",
+            got_shape=list(value.shape),
+            expected_shape=list(expected.shape),
+        )
+    if value.dtype != expected.dtype:
+        raise fail(f"{what} has dtype {value.dtype}; expected {expected.dtype}")
+    if device is not None and torch.device(value.device).type != torch.device(device).type:
+        raise fail(f"{what} is on device {value.device}; expected it on {device} (where its inputs were)")
+    got = value.data.reshape(expected.shape)
+    close, details = compare(got, expected, rtol=rtol, atol=atol)
+    if not close:
+        mistake = _mistake_by_value(got, expected, mistakes, rtol, atol)
+        raise fail(f"{what} {details['summary']}{mistake}", **details)
+    return got
+
+
+def compare(
+    got: torch.Tensor, expected: torch.Tensor, *, rtol: float | None = None, atol: float | None = None
+) -> tuple[bool, dict[str, Any]]:
+    """Whether ``got`` equals ``expected`` within the tolerances, and the largest errors."""
+    if not expected.is_floating_point() and not expected.is_complex():
+        mismatch = got != expected
+        if not bool(mismatch.any()):
+            return True, {}
+        index = _unravel(int(mismatch.flatten().nonzero()[0]), expected.shape)
+        return False, {
+            "summary": f"differs at {int(mismatch.sum())} of {expected.numel()} positions; first at "
+            f"index {index}: got {got[index].item()}, expected {expected[index].item()}",
+            "mismatches": int(mismatch.sum()),
+            "at": list(index),
+        }
+    default_rtol, default_atol = TOLERANCES.get(expected.dtype, (1e-5, 1e-8))
+    rtol = default_rtol if rtol is None else rtol
+    atol = default_atol if atol is None else atol
+    got64, exp64 = got.to(torch.float64), expected.to(torch.float64)
+    if torch.allclose(got64, exp64, rtol=rtol, atol=atol, equal_nan=True):
+        return True, {}
+    if expected.numel() == 0:
+        return True, {}
+    nan_got = torch.isnan(got64) & ~torch.isnan(exp64)
+    if bool(nan_got.any()):
+        index = _unravel(int(nan_got.flatten().nonzero()[0]), expected.shape)
+        return False, {"summary": f"contains NaN (first at index {list(index)}) where a number was expected", "at": list(index)}
+    abs_err = (got64 - exp64).abs().nan_to_num(nan=float("inf"))
+    rel_err = abs_err / exp64.abs().clamp_min(1e-12)
+    flat = int(abs_err.flatten().argmax())
+    index = _unravel(flat, expected.shape)
+    return False, {
+        "summary": (
+            f"differs from the expected values: largest absolute error {float(abs_err.max()):.3g} "
+            f"at index {list(index)} (got {float(got64[index]):.6g}, expected {float(exp64[index]):.6g}); "
+            f"largest relative error {float(rel_err.max()):.3g}; tolerance rtol={rtol:g}, atol={atol:g}"
+        ),
+        "max_abs_error": float(abs_err.max()),
+        "max_rel_error": float(rel_err.max()),
+        "at": list(index),
+        "got": float(got64[index]),
+        "expected": float(exp64[index]),
+    }
+
+
+def number(value: Any, expected: float, *, what: str, rtol: float = 1e-4, atol: float = 1e-6) -> float:
+    """Check that ``value`` is a real number (or one-element tensor) close to ``expected``."""
+    got = as_float(value, what=what)
+    if not abs(got - expected) <= atol + rtol * abs(expected):
+        raise fail(f"{what} is {got:.6g}; expected {expected:.6g}", got=got, expected=expected)
+    return got
+
+
+def as_float(value: Any, *, what: str) -> float:
+    """A Python float from a returned number or one-element tensor, or a clear failure."""
+    if isinstance(value, RemoteTensor) and value.data.numel() == 1 and value.data.is_floating_point():
+        return float(value.data.reshape(()))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise fail(f"{what} returned {describe(value)}; expected a number")
+
+
+def unchanged(before: list[Any], after: list[Any] | None, *, names: list[str], what: str) -> None:
+    """Fail if the student's call changed any of the tensors it was given."""
+    for name, original, seen in zip(names, before, after or []):
+        if not isinstance(original, torch.Tensor):
+            continue
+        if not isinstance(seen, RemoteTensor) or seen.shape != tuple(original.shape):
+            shape = list(seen.shape) if isinstance(seen, RemoteTensor) else describe(seen)
+            raise fail(
+                f"{what} changed the shape of its argument '{name}' in place "
+                f"(from {list(original.shape)} to {shape}): use out-of-place operations, "
+                "e.g. unsqueeze() rather than unsqueeze_()"
+            )
+        if seen.dtype != original.dtype or not torch.equal(seen.data, original.cpu()):
+            raise fail(
+                f"{what} modified its argument '{name}' in place: work on a copy or use out-of-place "
+                "operations (w = w - lr * g, not w -= lr * g on the caller's tensor)"
+            )
+
+
+def not_called(calls: list[dict[str, Any]], apis: Mapping[str, str], *, what: str) -> None:
+    """``forbidden`` verdict if any of ``apis`` (name -> why it is forbidden) was called."""
+    for call in calls:
+        api = call.get("api")
+        if api in apis:
+            raise Verdict("forbidden", f"{what} called {api}: {apis[api]}", {"api": api})
+
+
+def _mistake_by_value(
+    got: torch.Tensor,
+    expected: torch.Tensor,
+    mistakes: Mapping[str, torch.Tensor] | None,
+    rtol: float | None,
+    atol: float | None,
+) -> str:
+    for description, output in (mistakes or {}).items():
+        output = output.detach().cpu()
+        if output.shape == got.shape and compare(got, output.to(got.dtype), rtol=rtol, atol=atol)[0]:
+            return f". It matches what {description} gives"
+    return ""
+
+
+def _mistake_by_shape(value: RemoteTensor, mistakes: Mapping[str, torch.Tensor] | None) -> str:
+    for description, output in (mistakes or {}).items():
+        if tuple(output.shape) == value.shape:
+            return f". That is the shape {description} gives"
+    return ""
+
+
+def _unravel(flat: int, shape: torch.Size) -> tuple[int, ...]:
+    index = []
+    for size in reversed(shape):
+        index.append(flat % size)
+        flat //= size
+    return tuple(reversed(index))

@@ -1,0 +1,201 @@
+"""The grader's pytest plugin: runs the checks and turns their outcomes into the results model.
+
+It is the only module that talks to pytest. It provides the fixtures checks use
+(``student``, ``rng``, ``exercise``), keeps the checks the run asked for, and records one
+:class:`~grader.results.CheckResult` per check. Nothing else reaches into pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from grader import catalog
+from grader.checking import Student, Verdict
+from grader.results import CheckResult, ExerciseResult
+from grader.session import SubmissionSession
+
+log = logging.getLogger("grader")
+
+PLUGIN_NAME = "grader-checks"
+_STUDENT_KEY = pytest.StashKey[Student]()
+
+
+def check_metadata(item: pytest.Item) -> dict[str, Any] | None:
+    """The ``@check`` metadata of a collected test, or ``None`` if it is not a check."""
+    marker = item.get_closest_marker("grader")
+    return dict(marker.kwargs) if marker is not None else None
+
+
+def exercise_of(item: pytest.Item) -> str:
+    """The exercise a check belongs to, from its module's name ``test_<exercise>``."""
+    return Path(str(item.fspath)).stem.removeprefix("test_")
+
+
+def check_name(item: pytest.Item) -> str:
+    return item.name.removeprefix("test_")
+
+
+def check_title(item: pytest.Item) -> str:
+    doc = (getattr(item, "function", None).__doc__ or "").strip()
+    return doc.splitlines()[0].rstrip(".") if doc else check_name(item).replace("_", " ")
+
+
+class GraderPlugin:
+    """Collects check outcomes for one submission into exercise results."""
+
+    def __init__(
+        self,
+        session: SubmissionSession,
+        exercises: list[catalog.Exercise],
+        *,
+        seed: int,
+        include_hidden: bool,
+        on_result: Callable[[CheckResult], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.exercises = exercises
+        self.seed = seed
+        self.include_hidden = include_hidden
+        self.on_result = on_result
+        self.results: dict[str, ExerciseResult] = {
+            e.name: ExerciseResult(name=e.name, title=e.title) for e in exercises
+        }
+        self.collection_errors: list[str] = []
+
+    # ------------------------------------------------------------------ collection
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "grader(points, kind, hint, hidden): grading metadata of a check")
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {report.longreprtext}")
+
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        wanted = [e.name for e in self.exercises]
+        kept = []
+        for item in items:
+            meta = check_metadata(item)
+            if meta is None:
+                self.collection_errors.append(f"{item.nodeid} has no @check metadata")
+                continue
+            if exercise_of(item) in wanted and (self.include_hidden or not meta["hidden"]):
+                kept.append(item)
+        kept.sort(key=lambda item: wanted.index(exercise_of(item)))
+        items[:] = kept
+
+    # ------------------------------------------------------------------ fixtures
+
+    @pytest.fixture
+    def exercise(self, request: pytest.FixtureRequest) -> catalog.Exercise:
+        """The catalog entry of the exercise this check belongs to."""
+        return catalog.find(exercise_of(request.node))
+
+    @pytest.fixture
+    def student(self, request: pytest.FixtureRequest, exercise: catalog.Exercise) -> Iterator[Student]:
+        """The student's code for this check's exercise, in a worker."""
+        handle = self.session.student(exercise)
+        request.node.stash[_STUDENT_KEY] = handle
+        yield handle
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> torch.Generator:
+        """A generator seeded from the run's seed and this check's name.
+
+        Public checks use the fixed public seed, so a student sees the same inputs every
+        run; hidden checks use the run's secret seed, which the worker only ever meets as
+        the inputs of a call.
+        """
+        meta = check_metadata(request.node) or {}
+        base = self.seed if meta.get("hidden") else 0
+        digest = hashlib.sha256(f"{base}:{request.node.nodeid}".encode()).digest()
+        generator = torch.Generator()
+        generator.manual_seed(int.from_bytes(digest[:8], "little"))
+        return generator
+
+    # ------------------------------------------------------------------ outcomes
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+        outcome = yield
+        report = outcome.get_result()
+        if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
+            self._record(item, call, report)
+
+    def _record(self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
+        meta = check_metadata(item) or {}
+        result = CheckResult(
+            exercise=exercise_of(item),
+            name=check_name(item),
+            title=check_title(item),
+            kind=meta.get("kind", "correctness"),
+            hidden=bool(meta.get("hidden")),
+            max_points=float(meta.get("points", 0.0)),
+            points=0.0,
+            outcome="passed",
+            hint=meta.get("hint", ""),
+            duration_s=round(call.duration, 4),
+        )
+        if report.skipped:
+            result.outcome = "skipped"
+            result.message = _skip_reason(report)
+        elif call.excinfo is not None:
+            self._judge_exception(result, call.excinfo, item)
+        else:
+            result.points = result.max_points
+        handle = item.stash.get(_STUDENT_KEY, None)
+        if handle is not None:
+            result.output = handle.output()
+        if result.passed or result.outcome == "skipped":
+            result.hint = ""
+        self.results[result.exercise].checks.append(result)
+        if self.on_result is not None:
+            self.on_result(result)
+
+    def _judge_exception(self, result: CheckResult, excinfo: pytest.ExceptionInfo[BaseException], item: pytest.Item) -> None:
+        error = excinfo.value
+        if isinstance(error, Verdict):
+            result.outcome = error.outcome
+            result.message = error.message
+            result.details = plain(error.details)
+        elif isinstance(error, AssertionError):
+            result.outcome = "failed"
+            result.message = str(error).split("\nassert ")[0].strip() or "the check's assertion failed"
+        else:
+            result.outcome = "grader_error"
+            result.message = (
+                f"the grader itself failed on this check ({type(error).__name__}); "
+                "this is not your fault: please report it"
+            )
+            log.error("check %s failed inside the grader:\n%s", item.nodeid, excinfo.getrepr(style="long"))
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON-safe plain data: non-finite floats become strings, tensors lists."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, (bool, int, str)) or value is None:
+        return value
+    if isinstance(value, torch.Tensor):
+        return plain(value.tolist())
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return str(value)
+

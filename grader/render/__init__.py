@@ -1,0 +1,62 @@
+"""Renderers of the results model: terminal (rich), HTML page, JUnit XML and the report files.
+
+Each renders a :class:`~grader.results.RunResult` and computes no numbers of its own. The
+helpers here are the few words every renderer shares, so that the terminal, the HTML page and
+the JUnit file name outcomes and totals the same way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from grader.results import CheckResult, RunResult
+
+#: How an outcome reads to a student; outcomes not listed read as their own name.
+OUTCOME_LABELS = {
+    "not_implemented": "not implemented yet",
+    "grader_error": "grader error",
+    "memory": "out of memory",
+    "exited": "exited early",
+}
+
+# C0 and C1 control characters other than tab and newline: student text may carry terminal
+# escape sequences (clear screen, hyperlinks, title changes) or NULs that break a page.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def outcome_label(outcome: str) -> str:
+    """The words a report shows for an outcome."""
+    return OUTCOME_LABELS.get(outcome, outcome)
+
+
+def format_points(points: float) -> str:
+    """Points as a person writes them: ``1`` rather than ``1.0``, ``0.5``, ``2.33``."""
+    return f"{round(points, 2):g}"
+
+
+def first_line(text: str) -> str:
+    """The first non-blank line of a message: the reason in one line."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters shown as ``\\xNN`` instead of acting on the reader's screen."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def shows_hint(check: CheckResult) -> bool:
+    """Whether the exercise's hint helps here: only when the student's code is at fault."""
+    return bool(check.hint) and check.failed and check.outcome != "grader_error"
+
+
+def summary_line(result: RunResult) -> str:
+    """``P/M points — N of K checks passed``; skipped checks count in neither K nor M."""
+    graded = [c for c in result.checks if c.outcome != "skipped"]
+    passed = sum(c.passed for c in graded)
+    return (
+        f"{format_points(result.points)}/{format_points(result.max_points)} points"
+        f" — {passed} of {len(graded)} checks passed"
+    )

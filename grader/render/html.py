@@ -1,0 +1,130 @@
+"""The HTML report: one self-contained page (inline CSS, no scripts, no external resources).
+
+Student text reaches the page only through Jinja2's autoescaping. Charts are drawn with
+matplotlib as SVG and embedded as base64 ``data:`` images, so no markup produced outside the
+template ever enters the page.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from grader.render import format_points, outcome_label, shows_hint, summary_line, visible
+from grader.results import RunResult
+
+log = logging.getLogger(__name__)
+
+_environment = jinja2.Environment(
+    loader=jinja2.PackageLoader("grader.render", "templates"),
+    autoescape=jinja2.select_autoescape(("html", "j2"), default_for_string=True, default=True),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_environment.filters.update(points=format_points, visible=visible)
+_environment.globals.update(outcome_label=outcome_label, shows_hint=shows_hint)
+
+_CHART_SIZE = (5.6, 2.4)  # inches; about 540 px wide, the width of the details column
+
+
+@dataclass
+class _DetailRow:
+    """One entry of a check's details as the page shows it: a text, or a chart's data URI."""
+
+    key: str
+    text: str
+    chart: str | None = None
+
+
+def render_html(result: RunResult) -> str:
+    """The report page for ``result``, as one HTML document."""
+    template = _environment.get_template("report.html.j2")
+    return template.render(result=result, summary=summary_line(result), detail_rows=_detail_rows)
+
+
+def _detail_rows(details: dict[str, Any]) -> list[_DetailRow]:
+    """A check's details as rows; series of measurements become charts."""
+    rows = []
+    for key, value in details.items():
+        chart = _chart(str(key), value, details) if _is_series(value) else None
+        rows.append(_DetailRow(key=str(key), text=_format_value(value), chart=chart))
+    return rows
+
+
+def _is_series(value: Any) -> bool:
+    # Integer lists are shapes or indices, which read better as text than as a chart.
+    return (
+        isinstance(value, list)
+        and len(value) > 3
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        and any(isinstance(v, float) for v in value)
+    )
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_format_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_format_value(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _chart(key: str, series: list[float], details: dict[str, Any]) -> str | None:
+    """A data URI of an SVG chart of ``series``, or None where it cannot be drawn."""
+    try:
+        from matplotlib import rc_context
+        from matplotlib.figure import Figure
+
+        # Glyphs drawn as paths and a fixed id salt: the SVG needs no fonts and is reproducible.
+        with rc_context({"svg.fonttype": "path", "svg.hashsalt": "grader-report"}):
+            figure = Figure(figsize=_CHART_SIZE, layout="constrained")
+            axes = figure.add_subplot()
+            if key == "ratios":
+                _draw_ratios(axes, series)
+            else:
+                _draw_curve(axes, key, series, details)
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
+    except Exception:
+        log.warning("could not draw a chart of %r; showing it as text", key, exc_info=True)
+        return None
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _draw_curve(axes: Any, key: str, series: list[float], details: dict[str, Any]) -> None:
+    """A curve over steps; for ``curve``, labelled and with the exercise's threshold."""
+    label = key
+    if key == "curve":
+        label = _plain(details.get("curve_label", "loss"))
+        threshold = details.get("threshold")
+        if isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
+            axes.axhline(threshold, color="#c0392b", linestyle="--", linewidth=1, label="threshold")
+    steps = range(1, len(series) + 1)
+    axes.plot(steps, series, color="#2c6fbb", linewidth=1.6, marker="o", markersize=2.5, label=label)
+    axes.set_xlabel("epoch" if key == "curve" else "step")
+    axes.set_ylabel(label)
+    axes.grid(alpha=0.3)
+    axes.legend(loc="best", fontsize="small", frameon=False)
+
+
+def _draw_ratios(axes: Any, ratios: list[float]) -> None:
+    """Throughput ratios to the reference: their spread, each run, and the line at 1."""
+    axes.boxplot(ratios, vert=False, widths=0.5, showfliers=False)
+    axes.plot(ratios, [1] * len(ratios), "o", color="#2c6fbb", alpha=0.6, markersize=4)
+    axes.axvline(1.0, color="#555555", linestyle="--", linewidth=1)
+    axes.set_yticks([])
+    axes.set_xlabel("throughput relative to the reference (1 = as fast)")
+    axes.grid(axis="x", alpha=0.3)
+
+
+def _plain(label: Any) -> str:
+    """A label matplotlib prints as written: a ``$`` would otherwise start math mode."""
+    return str(label).replace("$", r"\$")

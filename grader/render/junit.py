@@ -1,0 +1,81 @@
+"""JUnit XML for CI: one ``<testsuite>`` per exercise, one ``<testcase>`` per check.
+
+Wrong answers are ``<failure>``; code that blew up, ran out of a limit or hit a grader defect
+is ``<error>``, the split CI dashboards already know. Characters that XML 1.0 cannot carry
+(NULs, terminal escapes) are stripped from every text, since student output holds them.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from grader.render import first_line, shows_hint
+from grader.results import CheckResult, ExerciseResult, RunResult
+
+#: The JUnit element each outcome that is not a pass or a skip becomes.
+_VERDICT_TAGS = {
+    **dict.fromkeys(("failed", "not_implemented", "forbidden"), "failure"),
+    **dict.fromkeys(("error", "timeout", "memory", "crashed", "exited", "grader_error"), "error"),
+}
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def render_junit(result: RunResult) -> str:
+    """``result`` as a JUnit XML document."""
+    suites = ET.Element("testsuites", name="grader")
+    for exercise in result.exercises:
+        suites.append(_testsuite(exercise, result.started_at))
+    _count(suites, result.checks)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _testsuite(exercise: ExerciseResult, timestamp: str) -> ET.Element:
+    suite = ET.Element("testsuite", name=_xml_text(exercise.name), timestamp=_xml_text(timestamp))
+    _count(suite, exercise.checks)
+    for check in exercise.checks:
+        suite.append(_testcase(check))
+    return suite
+
+
+def _count(element: ET.Element, checks: list[CheckResult]) -> None:
+    element.set("tests", str(len(checks)))
+    element.set("failures", str(sum(_VERDICT_TAGS.get(c.outcome) == "failure" for c in checks)))
+    element.set("errors", str(sum(_VERDICT_TAGS.get(c.outcome) == "error" for c in checks)))
+    element.set("skipped", str(sum(c.outcome == "skipped" for c in checks)))
+    element.set("time", _seconds(sum(c.duration_s for c in checks)))
+
+
+def _testcase(check: CheckResult) -> ET.Element:
+    case = ET.Element(
+        "testcase",
+        classname=_xml_text(f"grader.{check.exercise}"),
+        name=_xml_text(check.name),
+        time=_seconds(check.duration_s),
+    )
+    if check.outcome == "skipped":
+        ET.SubElement(case, "skipped", message=_xml_text(first_line(check.message) or "skipped"))
+    elif check.outcome in _VERDICT_TAGS:
+        verdict = ET.SubElement(
+            case,
+            _VERDICT_TAGS[check.outcome],
+            message=_xml_text(first_line(check.message)),
+            type=check.outcome,
+        )
+        body = check.message
+        if shows_hint(check):
+            body += f"\n\nHint: {check.hint}"
+        verdict.text = _xml_text(body)
+    if check.output:
+        ET.SubElement(case, "system-out").text = _xml_text(check.output)
+    return case
+
+
+def _seconds(duration_s: float) -> str:
+    return f"{duration_s:.3f}"
+
+
+def _xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids."""
+    return _NOT_XML.sub("", text)

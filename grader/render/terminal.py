@@ -1,0 +1,83 @@
+"""The terminal report: one rich table per exercise, then the total and the run's warnings.
+
+Every piece of text that came from a submission (messages, details) is built as a
+:class:`rich.text.Text`, never as a markup string, so ``[bold]`` or ``[link=...]`` written by a
+student prints literally instead of styling the grader's screen.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from grader.render import first_line, format_points, outcome_label, shows_hint, summary_line, visible
+from grader.results import CheckResult, ExerciseResult, RunResult
+
+_PASSED_STYLE = "bold green"
+_FAILED_STYLE = "bold red"
+_OUTCOME_STYLES = {
+    "passed": _PASSED_STYLE,
+    "not_implemented": "dim yellow",
+    "skipped": "dim",
+    "grader_error": "bold magenta",
+}
+
+
+def render_terminal(result: RunResult, console: Console) -> None:
+    """Print ``result`` to ``console``: a table per exercise, the total, then any warnings."""
+    for exercise in result.exercises:
+        console.print(_exercise_table(exercise))
+    total_style = _PASSED_STYLE if result.all_passed else _FAILED_STYLE
+    console.print(Text.assemble(("Total: ", "bold"), (summary_line(result), total_style)))
+    for warning in result.warnings:
+        console.print(Text.assemble(("warning: ", "bold yellow"), visible(warning)))
+
+
+def _exercise_table(exercise: ExerciseResult) -> Table:
+    title = Text.assemble(
+        (exercise.title, "bold"),
+        f" ({exercise.name})  ",
+        f"{format_points(exercise.points)}/{format_points(exercise.max_points)}",
+    )
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False)
+    table.add_column("Check", ratio=1, overflow="fold")
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Outcome", no_wrap=True)
+    table.add_column("Points", justify="right", no_wrap=True)
+    for check in exercise.checks:
+        table.add_row(
+            _check_cell(check),
+            Text(check.kind),
+            Text(outcome_label(check.outcome), style=_outcome_style(check.outcome)),
+            Text(_points(check)),
+        )
+    return table
+
+
+def _check_cell(check: CheckResult) -> Text:
+    """The check's title, and under a check that did not pass its reason and hint."""
+    cell = Text(check.title)
+    if check.hidden:
+        cell.append(" (hidden)", style="dim italic")
+    if check.passed:
+        return cell
+    reason = first_line(check.message)
+    if reason:
+        cell.append("\n  ")
+        cell.append(visible(reason))
+    if shows_hint(check):
+        cell.append("\n  hint: ", style="dim italic")
+        cell.append(visible(check.hint), style="dim")
+    return cell
+
+
+def _outcome_style(outcome: str) -> str:
+    return _OUTCOME_STYLES.get(outcome, _FAILED_STYLE)
+
+
+def _points(check: CheckResult) -> str:
+    if check.outcome == "skipped":
+        return "—"
+    return f"{format_points(check.points)}/{format_points(check.max_points)}"

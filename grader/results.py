@@ -1,0 +1,153 @@
+"""The results model: the one source every output (terminal, HTML, JSON, JUnit) renders.
+
+Plain, typed dataclasses that round-trip through JSON. ``SCHEMA_VERSION`` changes whenever
+a field is renamed or its meaning changes, so stored results can be read back safely.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+#: Outcomes of one check. Every breach of a worker limit is an outcome, never a crash.
+OUTCOMES = (
+    "passed",
+    "failed",  # the check's assertion failed: wrong values, shapes, dtypes, behaviour
+    "not_implemented",  # the student's object still raises NotImplementedError
+    "error",  # the student's code raised where it should not have
+    "timeout",  # the worker ran past its wall-clock or CPU-time limit and was killed
+    "memory",  # the worker ran out of its memory limit
+    "crashed",  # the worker died from a signal (segfault, abort, ...)
+    "exited",  # the student's code exited the process (sys.exit, os._exit)
+    "forbidden",  # the student's code used an API the exercise forbids
+    "skipped",  # not applicable here (no CUDA, ...)
+    "grader_error",  # a defect of the grader itself; never the student's fault
+)
+
+FAILING_OUTCOMES = frozenset(OUTCOMES) - {"passed", "skipped"}
+
+
+@dataclass
+class CheckResult:
+    """What one check found about one submission."""
+
+    exercise: str
+    name: str
+    title: str
+    kind: str
+    hidden: bool
+    max_points: float
+    points: float
+    outcome: str
+    message: str = ""
+    hint: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    output: str = ""
+    duration_s: float = 0.0
+
+    @property
+    def id(self) -> str:
+        return f"{self.exercise}::{self.name}"
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in FAILING_OUTCOMES
+
+
+@dataclass
+class ExerciseResult:
+    """All checks of one exercise."""
+
+    name: str
+    title: str
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def points(self) -> float:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def max_points(self) -> float:
+        return sum(c.max_points for c in self.checks if c.outcome != "skipped")
+
+    @property
+    def all_passed(self) -> bool:
+        return not any(c.failed for c in self.checks)
+
+
+@dataclass
+class RunResult:
+    """One grading run of one submission."""
+
+    submission: str
+    started_at: str
+    duration_s: float
+    grader_version: str
+    seed: int
+    include_hidden: bool
+    isolation: str
+    exercises: list[ExerciseResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def points(self) -> float:
+        return sum(e.points for e in self.exercises)
+
+    @property
+    def max_points(self) -> float:
+        return sum(e.max_points for e in self.exercises)
+
+    @property
+    def checks(self) -> list[CheckResult]:
+        return [c for e in self.exercises for c in e.checks]
+
+    @property
+    def all_passed(self) -> bool:
+        return all(e.all_passed for e in self.exercises)
+
+    @property
+    def has_grader_error(self) -> bool:
+        return any(c.outcome == "grader_error" for c in self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, allow_nan=False, default=_not_serialisable)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunResult:
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise ValueError(
+                f"results schema version {version!r} is not {SCHEMA_VERSION}: "
+                "re-run the grader to produce results this version can read"
+            )
+        exercises = [
+            ExerciseResult(
+                name=e["name"],
+                title=e["title"],
+                checks=[CheckResult(**c) for c in e["checks"]],
+            )
+            for e in data["exercises"]
+        ]
+        fields = {k: v for k, v in data.items() if k != "exercises"}
+        return cls(exercises=exercises, **fields)
+
+    @classmethod
+    def load(cls, path: Path) -> RunResult:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _not_serialisable(value: Any) -> Any:
+    raise TypeError(f"results must hold plain data, got {type(value).__name__}")

@@ -1,0 +1,74 @@
+"""A submission being graded: its workers, one per exercise, started as checks need them.
+
+Each exercise's modules are imported in a worker of their own, from a fresh copy of the
+submission, so one exercise's crash or monkeypatching cannot touch another's checks. A
+worker that dies is replaced at the next call; a module whose import kills, hangs or
+fails is judged once and that verdict is given to every later check of the exercise.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from grader.catalog import Exercise
+from grader.checking import Student, Verdict, verdict_from_reply
+from grader.worker.limits import Limits
+from grader.workers import Launcher, Worker, WorkerDied
+
+_NOT_COPIED = shutil.ignore_patterns("__pycache__", ".git", "*.pyc", ".ipynb_checkpoints")
+
+
+class SubmissionSession:
+    """The workers and verdicts of one submission during one run."""
+
+    def __init__(self, launcher: Launcher, submission_dir: Path, limits: Limits, device: str = "cpu") -> None:
+        self.launcher = launcher
+        self.submission_dir = Path(submission_dir).resolve()
+        self.limits = limits
+        self.device = device
+        self.missing_protections: set[str] = set()
+        self._scratch = tempfile.TemporaryDirectory(prefix="grader-")
+        self._workers: dict[str, Worker] = {}
+        self._broken: dict[str, Verdict] = {}
+        self._copies = 0
+
+    def student(self, exercise: Exercise) -> Student:
+        """A handle on the student's code for ``exercise``, for one check."""
+        return Student(exercise, lambda: self.worker(exercise), lambda worker: None)
+
+    def worker(self, exercise: Exercise) -> Worker:
+        """The live worker that has imported ``exercise``'s module, started if need be."""
+        if exercise.name in self._broken:
+            raise self._broken[exercise.name]
+        worker = self._workers.get(exercise.name)
+        if worker is not None and worker.dead is None:
+            return worker
+        worker = self.launcher.start_worker(self._fresh_copy(), self.limits, self.device)
+        self.missing_protections.update(worker.missing_protections)
+        what = f"importing {exercise.name}.py"
+        try:
+            reply = worker.call("common.load", exercise.call_timeout_s, module=exercise.name)
+        except WorkerDied as died:
+            self._broken[exercise.name] = Verdict(died.verdict, f"{what}: {died.message}")
+            raise self._broken[exercise.name] from None
+        if reply.status != "ok":
+            worker.close()
+            self._broken[exercise.name] = verdict_from_reply(reply, what)
+            raise self._broken[exercise.name]
+        self._workers[exercise.name] = worker
+        return worker
+
+    def _fresh_copy(self) -> Path:
+        self._copies += 1
+        target = Path(self._scratch.name) / f"work-{self._copies}"
+        shutil.copytree(self.submission_dir, target, symlinks=True, ignore=_NOT_COPIED)
+        return target
+
+    def close(self) -> None:
+        """Stop every worker and remove the copies of the submission."""
+        for worker in self._workers.values():
+            worker.close()
+        self._workers.clear()
+        self._scratch.cleanup()

@@ -1,0 +1,142 @@
+"""The worker's loop: answer probe requests on the channel until it closes."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import torch
+
+from grader import wire
+from grader.worker import limits as limits_module
+from grader.worker.context import (
+    ProbeContext,
+    StudentProblem,
+    install_submission,
+    student_location,
+    student_traceback,
+    text_of,
+)
+from grader.worker.probes import PROBES
+
+_MEMORY_MARKERS = ("can't allocate memory", "DefaultCPUAllocator", "CUDA out of memory", "out of memory")
+
+
+def child_main(channel_fd: int, output_fd: int, request: dict[str, Any]) -> NoReturn:
+    """Become a worker: wire up the descriptors, apply the limits, serve. Never returns."""
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        keep = sorted({channel_fd})
+        _close_all_but(keep)
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True, errors="replace")
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), write_through=True, errors="replace")
+        channel = socket.socket(fileno=channel_fd)
+        serve(
+            channel,
+            Path(request["submission_dir"]),
+            limits_module.Limits.from_dict(request["limits"]),
+            request.get("device", "cpu"),
+        )
+    except BaseException:  # nothing may unwind into the zygote's loop
+        os._exit(70)
+    os._exit(0)
+
+
+def _close_all_but(keep: list[int]) -> None:
+    low = 3
+    for fd in keep:
+        if fd >= low:
+            os.closerange(low, fd)
+            low = fd + 1
+    os.closerange(low, 65536)
+
+
+def serve(channel: socket.socket, submission_dir: Path, limits: limits_module.Limits, device: str) -> None:
+    """Apply ``limits``, then answer requests until the grader closes the channel."""
+    missing = limits_module.apply(limits, cuda=device.startswith("cuda"))
+    torch.set_num_threads(max(1, limits.threads))
+    os.chdir(submission_dir)
+    install_submission(submission_dir)
+    context = ProbeContext(submission_dir, device)
+    wire.send_message(channel, {"status": "ready", "pid": os.getpid(), "missing_protections": missing})
+    while True:
+        try:
+            header, buffers = wire.recv_message(channel)
+        except EOFError:
+            return
+        reply, out_buffers = handle(context, header, buffers)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        wire.send_message(channel, reply, out_buffers)
+
+
+def handle(context: ProbeContext, header: dict[str, Any], buffers: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+    """Run the probe a request names and describe how it went."""
+    probe = PROBES.get(str(header.get("probe")))
+    if probe is None:
+        return {"status": "bad_request", "message": f"no probe named {header.get('probe')!r}"}, []
+    try:
+        kwargs = _unwrap(wire.decode(header["args"], buffers))
+        value = probe(context, **kwargs)
+    except StudentProblem as problem:
+        return {"status": problem.status, "message": problem.message, "traceback": problem.traceback_text}, []
+    except BaseException as exc:  # the student's code may raise anything, SystemExit included
+        return describe_exception(exc, context.submission_dir), []
+    try:
+        tree, out_buffers = wire.encode(value)
+    except BaseException as exc:
+        reply = describe_exception(exc, context.submission_dir)
+        reply["message"] = f"the value returned could not be read: {reply['message']}"
+        return reply, []
+    return {"status": "ok", "value": tree}, out_buffers
+
+
+def describe_exception(exc: BaseException, submission_dir: Path) -> dict[str, Any]:
+    """Classify an exception raised while probing into a reply the grader can judge."""
+    where = student_location(exc, submission_dir)
+    text = text_of(exc)
+    reply: dict[str, Any] = {
+        "type": type(exc).__name__,
+        "message": text,
+        "where": where,
+        "traceback": student_traceback(exc, submission_dir),
+    }
+    if isinstance(exc, NotImplementedError) and _raised_in_student_code(exc, submission_dir):
+        reply["status"] = "not_implemented"
+    elif isinstance(exc, SystemExit):
+        reply["status"] = "exited"
+        reply["message"] = f"the code called sys.exit({exc.code!r})"
+    elif isinstance(exc, MemoryError) or (
+        isinstance(exc, RuntimeError) and any(m in text for m in _MEMORY_MARKERS)
+    ):
+        reply["status"] = "memory"
+    else:
+        reply["status"] = "error"
+    return reply
+
+
+def _raised_in_student_code(exc: BaseException, submission_dir: Path) -> bool:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and Path(tb.tb_frame.f_code.co_filename).resolve().is_relative_to(submission_dir.resolve())
+
+
+def _unwrap(value: Any) -> Any:
+    """Replace the wire's :class:`RemoteTensor` by plain tensors for the probe."""
+    if isinstance(value, wire.RemoteTensor):
+        return value.data
+    if isinstance(value, list):
+        return [_unwrap(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_unwrap(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _unwrap(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,117 @@
+"""The zygote: a process that imports torch once and forks a worker per request.
+
+It never runs a torch op on more than one thread (a process that has, and then forks,
+gives children that hang at their first parallel op), and it never touches CUDA, so a
+worker may. It talks to the grader over a ``SOCK_SEQPACKET`` control socket; each fork
+request carries the worker's channel and output descriptors (``SCM_RIGHTS``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import socket
+import sys
+from typing import Any
+
+
+def set_parent_death_signal(sig: int = signal.SIGKILL) -> None:
+    """Ask Linux to send ``sig`` to this process when its parent dies."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(sig), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def warm_up() -> None:
+    """Import what every worker needs and run small single-threaded ops once."""
+    import numpy  # noqa: F401
+    import torch
+    import torch.nn.functional as F
+    import torchvision  # noqa: F401
+
+    from grader.worker import probes, serve  # noqa: F401
+
+    torch.set_num_threads(1)
+    x = torch.ones(4, 3, 8, 8)
+    F.max_pool2d(torch.tanh(F.conv2d(x, torch.ones(2, 3, 3, 3), padding=1)), 2).sum()
+    (torch.ones(8, 8) @ torch.ones(8, 8)).sum()
+    probes.load_all()
+
+
+class Zygote:
+    """The zygote's own state: its children and how they ended."""
+
+    def __init__(self, control: socket.socket) -> None:
+        self.control = control
+        self.children: set[int] = set()
+        self.ended: dict[int, int] = {}
+
+    def reap(self, *_: Any) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            self.children.discard(pid)
+            self.ended[pid] = status
+
+    def loop(self) -> None:
+        signal.signal(signal.SIGCHLD, self.reap)
+        self.control.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
+        while True:
+            message, fds, _flags, _addr = socket.recv_fds(self.control, 1 << 16, 4)
+            if not message:
+                break
+            request = json.loads(message)
+            if request.get("op") == "fork" and len(fds) == 2:
+                reply = {"pid": self.fork(fds, request)}
+            elif request.get("op") == "status":
+                pid = int(request["pid"])
+                reply = {"status": self.ended.pop(pid, None), "running": pid in self.children}
+            else:
+                reply = {"error": "bad request"}
+            for fd in fds:
+                os.close(fd)
+            self.control.send(json.dumps(reply).encode())
+        self.shutdown()
+
+    def fork(self, fds: list[int], request: dict[str, Any]) -> int:
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            try:
+                os.setsid()
+                set_parent_death_signal()
+                self.control.close()
+                from grader.worker.serve import child_main
+
+                child_main(fds[0], fds[1], request)
+            finally:
+                os._exit(70)
+        self.children.add(pid)
+        return pid
+
+    def shutdown(self) -> None:
+        for pid in list(self.children):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        sys.exit(0)
+
+
+def main() -> None:
+    set_parent_death_signal()
+    control = socket.socket(fileno=int(sys.argv[1]))
+    warm_up()
+    Zygote(control).loop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,359 @@
+"""Starting, calling and killing workers, from the grader's (trusted) side.
+
+A worker is forked by the zygote (:class:`Zygote`) or, where fork is unavailable, spawned
+as a fresh interpreter (:class:`Spawner`). Either way the grader holds the worker's
+channel and its output pipe, enforces the wall-clock limit of every call, and turns the
+way a worker died into a verdict (:class:`WorkerDied`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from grader import wire
+from grader.worker.limits import Limits
+
+ZYGOTE_START_TIMEOUT_S = 180.0
+WORKER_START_TIMEOUT_S = 60.0
+OUTPUT_LIMIT_BYTES = 256 * 1024
+
+
+class WorkerDied(Exception):
+    """The worker is gone; ``verdict`` is one of timeout, memory, crashed, exited."""
+
+    def __init__(self, verdict: str, message: str) -> None:
+        super().__init__(message)
+        self.verdict = verdict
+        self.message = message
+
+
+class OutputTap:
+    """A worker's stdout and stderr, drained while the grader waits for its replies.
+
+    Only the first ``limit`` bytes are kept; the rest is counted and dropped, so a
+    worker printing without end cannot fill the grader's memory.
+    """
+
+    def __init__(self, fd: int, limit: int = OUTPUT_LIMIT_BYTES) -> None:
+        os.set_blocking(fd, False)
+        self.fd = fd
+        self._limit = limit
+        self._kept = bytearray()
+        self._total = 0
+
+    def drain(self) -> None:
+        """Read whatever the worker has written so far, without waiting."""
+        while self.fd >= 0:
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                return
+            if not chunk:
+                self.close()
+                return
+            room = self._limit - len(self._kept)
+            if room > 0:
+                self._kept += chunk[:room]
+            self._total += len(chunk)
+
+    def mark(self) -> int:
+        """A position to read output from later (bytes seen so far)."""
+        self.drain()
+        return self._total
+
+    def since(self, mark: int, limit: int = 8192) -> str:
+        """What the worker printed since ``mark``, cut to ``limit`` bytes."""
+        self.drain()
+        shown = bytes(self._kept[mark : mark + limit])
+        text = shown.decode("utf-8", errors="replace")
+        if self._total - mark > len(shown):
+            text += f"\n[... {self._total - mark} bytes of output in all; the rest is not shown]"
+        return text
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+@dataclass
+class Reply:
+    """A worker's answer to one probe call."""
+
+    status: str
+    value: Any = None
+    message: str = ""
+    type: str = ""
+    where: str = ""
+    traceback: str = ""
+
+
+class Worker:
+    """One worker process serving probe calls for one submission."""
+
+    def __init__(self, pid: int, channel: socket.socket, tap: OutputTap, launcher: Launcher) -> None:
+        self.pid = pid
+        self.channel = channel
+        self.tap = tap
+        self.launcher = launcher
+        self.dead: WorkerDied | None = None
+        self.missing_protections: list[str] = []
+
+    def handshake(self) -> None:
+        header, _ = self._receive(time.monotonic() + WORKER_START_TIMEOUT_S)
+        if header.get("status") != "ready":
+            self._die("crashed", "the worker did not start")
+        missing = header.get("missing_protections")
+        self.missing_protections = [str(m) for m in missing] if isinstance(missing, list) else []
+
+    def call(self, probe: str, timeout_s: float, **args: Any) -> Reply:
+        """Run ``probe`` with ``args``; raise :class:`WorkerDied` if the worker dies."""
+        if self.dead is not None:
+            raise self.dead
+        tree, buffers = wire.encode(args)
+        deadline = time.monotonic() + timeout_s
+        try:
+            wire.send_message(self.channel, {"probe": probe, "args": tree}, buffers)
+        except OSError:
+            self._died_on_its_own()
+        header, reply_buffers = self._receive(deadline)
+        status = str(header.get("status", ""))
+        value = wire.decode(header["value"], reply_buffers) if status == "ok" else None
+        return Reply(
+            status=status,
+            value=value,
+            message=_text(header.get("message")),
+            type=_text(header.get("type")),
+            where=_text(header.get("where")),
+            traceback=_text(header.get("traceback")),
+        )
+
+    def _receive(self, deadline: float) -> tuple[dict[str, Any], list[bytes]]:
+        try:
+            self._wait_for_reply(deadline)
+            self.tap.drain()  # the worker flushed its output before replying
+            self.channel.settimeout(max(0.001, deadline - time.monotonic()))
+            return wire.recv_message(self.channel)
+        except (TimeoutError, socket.timeout):
+            self.kill()
+            self._die("timeout", "the code ran past its time limit and was stopped")
+        except (EOFError, ConnectionError, OSError):
+            self._died_on_its_own()
+        except wire.WireError as exc:
+            self.kill()
+            self._die("crashed", f"the worker sent something unreadable ({exc})")
+        raise AssertionError("unreachable")
+
+    def _wait_for_reply(self, deadline: float) -> None:
+        """Drain the worker's output until its reply starts to arrive or time runs out."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            watched = [self.channel] + ([self.tap.fd] if self.tap.fd >= 0 else [])
+            ready, _, _ = select.select(watched, [], [], remaining)
+            if self.channel in ready:
+                return
+            self.tap.drain()
+
+    def _died_on_its_own(self) -> None:
+        status = self.launcher.exit_status(self.pid)
+        verdict, message = describe_exit(status)
+        self.kill()
+        self._die(verdict, message)
+
+    def _die(self, verdict: str, message: str) -> None:
+        self.dead = WorkerDied(verdict, message)
+        raise self.dead
+
+    def kill(self) -> None:
+        """Stop the worker and everything it started."""
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError, OSError):
+                pass
+        self.channel.close()
+        self.tap.drain()
+        self.tap.close()
+
+    def close(self) -> None:
+        """Stop the worker; its verdicts so far stand."""
+        self.kill()
+        if self.dead is None:
+            self.dead = WorkerDied("crashed", "the worker was closed")
+
+
+def describe_exit(status: int | None) -> tuple[str, str]:
+    """Turn a ``waitpid`` status into a verdict and a sentence for the student."""
+    if status is None:
+        return "crashed", "the worker stopped without saying how"
+    if os.WIFEXITED(status):
+        code = os.WEXITSTATUS(status)
+        return "exited", f"the code ended the process (exit code {code}), e.g. with os._exit() or exit()"
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+        if sig == signal.SIGXCPU:
+            return "timeout", "the code used up its CPU time and was stopped"
+        if sig == signal.SIGXFSZ:
+            return "crashed", "the code wrote a file larger than allowed"
+        if sig == signal.SIGKILL:
+            return "memory", "the process was killed (SIGKILL), most likely for using too much memory"
+        return "crashed", f"the process crashed with {name}"
+    return "crashed", f"the process ended with status {status}"
+
+
+class Launcher(Protocol):
+    """Starts workers; knows how they ended."""
+
+    mode: str
+
+    def start_worker(self, submission_dir: Path, limits: Limits, device: str = "cpu") -> Worker: ...
+
+    def exit_status(self, pid: int) -> int | None: ...
+
+    def close(self) -> None: ...
+
+
+def _request(submission_dir: Path, limits: Limits, device: str) -> dict[str, Any]:
+    return {"op": "fork", "submission_dir": str(submission_dir), "limits": limits.to_dict(), "device": device}
+
+
+class Zygote:
+    """The zygote process and the workers forked from it."""
+
+    mode = "fork"
+
+    def __init__(self) -> None:
+        self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._lock = threading.Lock()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "grader.worker.zygote", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        theirs.close()
+        self._control.settimeout(ZYGOTE_START_TIMEOUT_S)
+        try:
+            ready = json.loads(self._control.recv(1 << 16) or b"{}")
+        except (TimeoutError, socket.timeout, ValueError):
+            ready = {}
+        if not ready.get("ready"):
+            self.close()
+            raise RuntimeError("the worker zygote did not start; run 'python -m grader.worker.zygote' to see why")
+        self.pid = int(ready["pid"])
+
+    def _ask(self, request: dict[str, Any], fds: list[int] = ()) -> dict[str, Any]:
+        with self._lock:
+            self._control.settimeout(WORKER_START_TIMEOUT_S)
+            socket.send_fds(self._control, [json.dumps(request).encode()], list(fds))
+            reply = self._control.recv(1 << 16)
+        if not reply:
+            raise RuntimeError("the worker zygote died")
+        return json.loads(reply)
+
+    def start_worker(self, submission_dir: Path, limits: Limits, device: str = "cpu") -> Worker:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        out_read, out_write = os.pipe()
+        try:
+            pid = int(self._ask(_request(submission_dir, limits, device), [theirs.fileno(), out_write])["pid"])
+        finally:
+            theirs.close()
+            os.close(out_write)
+        worker = Worker(pid, ours, OutputTap(out_read), self)
+        worker.handshake()
+        return worker
+
+    def exit_status(self, pid: int) -> int | None:
+        for _ in range(100):
+            reply = self._ask({"op": "status", "pid": pid})
+            if reply.get("status") is not None:
+                return int(reply["status"])
+            if not reply.get("running"):
+                return None
+            time.sleep(0.02)
+        return None
+
+    def close(self) -> None:
+        self._control.close()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
+class Spawner:
+    """Workers as fresh interpreters: for systems without fork."""
+
+    mode = "spawn"
+
+    def __init__(self) -> None:
+        self._processes: dict[int, subprocess.Popen[bytes]] = {}
+
+    def start_worker(self, submission_dir: Path, limits: Limits, device: str = "cpu") -> Worker:
+        ours, theirs = socket.socketpair()
+        out_read, out_write = os.pipe()
+        request = json.dumps(_request(submission_dir, limits, device))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "grader.worker.spawned", str(theirs.fileno()), request],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=out_write,
+            stderr=out_write,
+            start_new_session=True,
+        )
+        theirs.close()
+        os.close(out_write)
+        self._processes[process.pid] = process
+        worker = Worker(process.pid, ours, OutputTap(out_read), self)
+        worker.handshake()
+        return worker
+
+    def exit_status(self, pid: int) -> int | None:
+        process = self._processes.pop(pid, None)
+        if process is None:
+            return None
+        try:
+            code = process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return None
+        return (-code) & 0x7F if code < 0 else (code & 0xFF) << 8
+
+    def close(self) -> None:
+        for process in self._processes.values():
+            process.kill()
+            process.wait()
+        self._processes.clear()
+
+
+def fork_available() -> bool:
+    """Whether workers can be forked from a zygote on this system."""
+    return sys.platform.startswith("linux") and hasattr(socket, "SOCK_SEQPACKET") and hasattr(socket, "send_fds")
+
+
+def start_launcher(mode: str | None = None) -> Zygote | Spawner:
+    """The zygote where fork works (or ``mode="fork"``), else a spawner."""
+    mode = mode or os.environ.get("GRADER_WORKER_MODE") or ("fork" if fork_available() else "spawn")
+    if mode == "fork":
+        return Zygote()
+    if mode == "spawn":
+        return Spawner()
+    raise ValueError(f"unknown worker mode {mode!r}: use 'fork' or 'spawn'")
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
