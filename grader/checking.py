@@ -8,7 +8,8 @@ says what was expected and what came back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -43,6 +44,21 @@ class Verdict(Exception):
         self.outcome = outcome
         self.message = message
         self.details = details or {}
+
+
+@contextmanager
+def explaining(symptom: str, explanation: str) -> Iterator[None]:
+    """Add ``explanation`` to an error verdict whose message shows ``symptom``.
+
+    For mistakes that make the student's own code raise (a shape mismatch, say), so the
+    message names the likely mistake rather than only the exception.
+    """
+    try:
+        yield
+    except Verdict as verdict:
+        if verdict.outcome == "error" and symptom in verdict.message:
+            verdict.message += f" — {explanation}"
+        raise
 
 
 def fail(message: str, **details: Any) -> Verdict:
@@ -96,11 +112,13 @@ class Call:
 class Student:
     """One check's handle on the student's code for one exercise (see ``session``)."""
 
-    def __init__(self, exercise: Exercise, acquire: Callable[[], Worker], release: Callable[[Worker], None]) -> None:
+    def __init__(self, exercise: Exercise, acquire: Callable[[], Worker], timeout_s: float) -> None:
         self.exercise = exercise
+        self.timeout_s = timeout_s
         self._acquire = acquire
-        self._release = release
         self._taps: list[tuple[OutputTap, int]] = []
+        #: Figures the check wants in the report whatever its outcome (timings, curves).
+        self.details: dict[str, Any] = {}
 
     def call(
         self,
@@ -132,11 +150,9 @@ class Student:
         if not any(tap is worker.tap for tap, _ in self._taps):
             self._taps.append((worker.tap, worker.tap.mark()))
         try:
-            reply = worker.call(probe, timeout_s or self.exercise.call_timeout_s, **args)
+            reply = worker.call(probe, timeout_s or self.timeout_s, **args)
         except WorkerDied as died:
             raise Verdict(died.verdict, f"{what}: {died.message}") from None
-        finally:
-            self._release(worker)
         if reply.status != "ok":
             raise verdict_from_reply(reply, what)
         return reply.value

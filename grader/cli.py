@@ -58,7 +58,7 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
     from grader.render.terminal import render_terminal
 
     console = Console()
-    limits = Limits(threads=threads, **({"call_timeout_s": timeout} if timeout else {}))
+    limits = Limits(threads=threads, call_timeout_s=timeout)
     request = CheckRequest(submission=submission, exercises=list(exercises), include_hidden=include_hidden,
                            seed=seed, limits=limits)
     try:

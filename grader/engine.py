@@ -81,6 +81,7 @@ def run_checks(
             plugins=[plugin],
         )
     finally:
+        plugin.close()
         session.close()
         if own_launcher:
             launcher.close()

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import torch
 
+import solutions
+
 from grader import catalog
 from grader.checking import Student, Verdict
 from grader.results import CheckResult, ExerciseResult
@@ -24,7 +26,7 @@ from grader.session import SubmissionSession
 
 log = logging.getLogger("grader")
 
-PLUGIN_NAME = "grader-checks"
+SOLUTIONS_DIR = Path(solutions.__file__).parent
 _STUDENT_KEY = pytest.StashKey[Student]()
 
 
@@ -69,6 +71,12 @@ class GraderPlugin:
             e.name: ExerciseResult(name=e.name, title=e.title) for e in exercises
         }
         self.collection_errors: list[str] = []
+        self._reference_session: SubmissionSession | None = None
+
+    def close(self) -> None:
+        """Stop the reference's workers, if any check needed them."""
+        if self._reference_session is not None:
+            self._reference_session.close()
 
     # ------------------------------------------------------------------ collection
 
@@ -105,6 +113,15 @@ class GraderPlugin:
         handle = self.session.student(exercise)
         request.node.stash[_STUDENT_KEY] = handle
         yield handle
+
+    @pytest.fixture
+    def reference_solution(self, exercise: catalog.Exercise) -> Student:
+        """The reference solution, run in a worker exactly like the student's code (for timing)."""
+        if self._reference_session is None:
+            self._reference_session = SubmissionSession(
+                self.session.launcher, SOLUTIONS_DIR, self.session.limits, self.session.device
+            )
+        return self._reference_session.student(exercise)
 
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> torch.Generator:
@@ -154,6 +171,7 @@ class GraderPlugin:
         handle = item.stash.get(_STUDENT_KEY, None)
         if handle is not None:
             result.output = handle.output()
+            result.details = {**plain(handle.details), **result.details}
         if result.passed or result.outcome == "skipped":
             result.hint = ""
         self.results[result.exercise].checks.append(result)

@@ -36,7 +36,11 @@ class SubmissionSession:
 
     def student(self, exercise: Exercise) -> Student:
         """A handle on the student's code for ``exercise``, for one check."""
-        return Student(exercise, lambda: self.worker(exercise), lambda worker: None)
+        return Student(exercise, lambda: self.worker(exercise), self.timeout(exercise))
+
+    def timeout(self, exercise: Exercise) -> float:
+        """Seconds one call of the student's code may take: the run's limit, else the exercise's."""
+        return self.limits.call_timeout_s or exercise.call_timeout_s
 
     def worker(self, exercise: Exercise) -> Worker:
         """The live worker that has imported ``exercise``'s module, started if need be."""
@@ -49,7 +53,7 @@ class SubmissionSession:
         self.missing_protections.update(worker.missing_protections)
         what = f"importing {exercise.name}.py"
         try:
-            reply = worker.call("common.load", exercise.call_timeout_s, module=exercise.name)
+            reply = worker.call("common.load", self.timeout(exercise), module=exercise.name)
         except WorkerDied as died:
             self._broken[exercise.name] = Verdict(died.verdict, f"{what}: {died.message}")
             raise self._broken[exercise.name] from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import select
 import signal
 import socket
@@ -30,7 +31,7 @@ OUTPUT_LIMIT_BYTES = 256 * 1024
 
 
 class WorkerDied(Exception):
-    """The worker is gone; ``verdict`` is one of timeout, memory, crashed, exited."""
+    """The worker is gone; ``verdict`` is one of timeout, memory, crashed, exited, forbidden."""
 
     def __init__(self, verdict: str, message: str) -> None:
         super().__init__(message)
@@ -123,13 +124,22 @@ class Worker:
             raise self.dead
         tree, buffers = wire.encode(args)
         deadline = time.monotonic() + timeout_s
+        nonce = secrets.token_hex(16)
         try:
-            wire.send_message(self.channel, {"probe": probe, "args": tree}, buffers)
+            wire.send_message(self.channel, {"probe": probe, "args": tree, "nonce": nonce}, buffers)
         except OSError:
             self._died_on_its_own()
         header, reply_buffers = self._receive(deadline)
+        if header.get("nonce") != nonce:
+            self.kill()
+            self._die("forbidden", "the grader's channel received data that its probe did not send: "
+                      "the code wrote to a file descriptor it does not own")
         status = str(header.get("status", ""))
-        value = wire.decode(header["value"], reply_buffers) if status == "ok" else None
+        try:
+            value = wire.decode(header["value"], reply_buffers) if status == "ok" else None
+        except (wire.WireError, KeyError, ValueError) as exc:
+            self.kill()
+            self._die("crashed", f"the worker sent an unreadable reply ({exc})")
         return Reply(
             status=status,
             value=value,

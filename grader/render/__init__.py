@@ -29,8 +29,17 @@ def outcome_label(outcome: str) -> str:
     return OUTCOME_LABELS.get(outcome, outcome)
 
 
-def format_points(points: float) -> str:
-    """Points as a person writes them: ``1`` rather than ``1.0``, ``0.5``, ``2.33``."""
+def format_score(points: float, max_points: float) -> str:
+    """``points/max_points`` as a person writes them: ``1/2`` rather than ``1.0/2.0``, ``0.5/1``."""
+    return f"{_number(points)}/{_number(max_points)}"
+
+
+def check_score(check: CheckResult) -> str:
+    """A check's score, or a dash for a skipped check, which counts for nothing."""
+    return "—" if check.outcome == "skipped" else format_score(check.points, check.max_points)
+
+
+def _number(points: float) -> str:
     return f"{round(points, 2):g}"
 
 
@@ -43,7 +52,7 @@ def first_line(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` with control characters shown as ``\\xNN`` instead of acting on the reader's screen."""
+    """``text`` with control characters shown as ``\\xNN``, not acting on the reader's screen."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
@@ -52,11 +61,13 @@ def shows_hint(check: CheckResult) -> bool:
     return bool(check.hint) and check.failed and check.outcome != "grader_error"
 
 
-def summary_line(result: RunResult) -> str:
-    """``P/M points — N of K checks passed``; skipped checks count in neither K nor M."""
+def checks_passed_line(result: RunResult) -> str:
+    """``N of K checks passed``; skipped checks are not counted in K."""
     graded = [c for c in result.checks if c.outcome != "skipped"]
-    passed = sum(c.passed for c in graded)
-    return (
-        f"{format_points(result.points)}/{format_points(result.max_points)} points"
-        f" — {passed} of {len(graded)} checks passed"
-    )
+    return f"{sum(c.passed for c in graded)} of {len(graded)} checks passed"
+
+
+def summary_line(result: RunResult) -> str:
+    """``P/M points — N of K checks passed``; skipped checks count in neither M nor K."""
+    points = format_score(result.points, result.max_points)
+    return f"{points} points — {checks_passed_line(result)}"

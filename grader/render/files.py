@@ -1,4 +1,4 @@
-"""Writing a run's reports to disk: ``results.json`` and ``report.html``, and JUnit XML on request."""
+"""Writing a run's reports to disk: ``results.json``, ``report.html``, JUnit XML on request."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from grader.render.junit import render_junit
 from grader.results import RunResult
 
 
-def write_reports(result: RunResult, out_dir: Path, junit_xml: Path | None = None) -> dict[str, Path]:
+def write_reports(
+    result: RunResult, out_dir: Path, junit_xml: Path | None = None
+) -> dict[str, Path]:
     """Write ``result``'s reports, creating folders as needed; return their paths by kind.
 
     The kinds are ``"json"`` and ``"html"`` (in ``out_dir``) and ``"junit"`` where

@@ -15,7 +15,14 @@ from typing import Any
 
 import jinja2
 
-from grader.render import format_points, outcome_label, shows_hint, summary_line, visible
+from grader.render import (
+    check_score,
+    checks_passed_line,
+    format_score,
+    outcome_label,
+    shows_hint,
+    visible,
+)
 from grader.results import RunResult
 
 log = logging.getLogger(__name__)
@@ -27,8 +34,10 @@ _environment = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_environment.filters.update(points=format_points, visible=visible)
-_environment.globals.update(outcome_label=outcome_label, shows_hint=shows_hint)
+_environment.filters.update(score=format_score, visible=visible)
+_environment.globals.update(
+    check_score=check_score, outcome_label=outcome_label, shows_hint=shows_hint
+)
 
 _CHART_SIZE = (5.6, 2.4)  # inches; about 540 px wide, the width of the details column
 
@@ -45,7 +54,9 @@ class _DetailRow:
 def render_html(result: RunResult) -> str:
     """The report page for ``result``, as one HTML document."""
     template = _environment.get_template("report.html.j2")
-    return template.render(result=result, summary=summary_line(result), detail_rows=_detail_rows)
+    return template.render(
+        result=result, checks_passed=checks_passed_line(result), detail_rows=_detail_rows
+    )
 
 
 def _detail_rows(details: dict[str, Any]) -> list[_DetailRow]:
@@ -108,7 +119,8 @@ def _draw_curve(axes: Any, key: str, series: list[float], details: dict[str, Any
         if isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
             axes.axhline(threshold, color="#c0392b", linestyle="--", linewidth=1, label="threshold")
     steps = range(1, len(series) + 1)
-    axes.plot(steps, series, color="#2c6fbb", linewidth=1.6, marker="o", markersize=2.5, label=label)
+    axes.plot(steps, series, color="#2c6fbb", marker="o", markersize=2.5, label=label)
+    axes.xaxis.get_major_locator().set_params(integer=True)
     axes.set_xlabel("epoch" if key == "curve" else "step")
     axes.set_ylabel(label)
     axes.grid(alpha=0.3)
@@ -116,13 +128,14 @@ def _draw_curve(axes: Any, key: str, series: list[float], details: dict[str, Any
 
 
 def _draw_ratios(axes: Any, ratios: list[float]) -> None:
-    """Throughput ratios to the reference: their spread, each run, and the line at 1."""
-    axes.boxplot(ratios, vert=False, widths=0.5, showfliers=False)
-    axes.plot(ratios, [1] * len(ratios), "o", color="#2c6fbb", alpha=0.6, markersize=4)
-    axes.axvline(1.0, color="#555555", linestyle="--", linewidth=1)
-    axes.set_yticks([])
-    axes.set_xlabel("throughput relative to the reference (1 = as fast)")
-    axes.grid(axis="x", alpha=0.3)
+    """Throughput ratios to the reference, one bar per measured round, and the line at 1."""
+    rounds = range(1, len(ratios) + 1)
+    axes.bar(rounds, ratios, color="#2c6fbb", alpha=0.75, width=0.6)
+    axes.axhline(1.0, color="#555555", linestyle="--", linewidth=1)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.set_xlabel("round")
+    axes.set_ylabel("ratio to reference\n(1 = as fast)")
+    axes.grid(axis="y", alpha=0.3)
 
 
 def _plain(label: Any) -> str:

@@ -28,7 +28,8 @@ def render_junit(result: RunResult) -> str:
     for exercise in result.exercises:
         suites.append(_testsuite(exercise, result.started_at))
     _count(suites, result.checks)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    ET.indent(suites)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{ET.tostring(suites, encoding="unicode")}\n'
 
 
 def _testsuite(exercise: ExerciseResult, timestamp: str) -> ET.Element:

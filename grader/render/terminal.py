@@ -8,11 +8,20 @@ student prints literally instead of styling the grader's screen.
 from __future__ import annotations
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from grader.render import first_line, format_points, outcome_label, shows_hint, summary_line, visible
+from grader.render import (
+    check_score,
+    first_line,
+    format_score,
+    outcome_label,
+    shows_hint,
+    summary_line,
+    visible,
+)
 from grader.results import CheckResult, ExerciseResult, RunResult
 
 _PASSED_STYLE = "bold green"
@@ -39,9 +48,9 @@ def _exercise_table(exercise: ExerciseResult) -> Table:
     title = Text.assemble(
         (exercise.title, "bold"),
         f" ({exercise.name})  ",
-        f"{format_points(exercise.points)}/{format_points(exercise.max_points)}",
+        format_score(exercise.points, exercise.max_points),
     )
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True)
     table.add_column("Check", ratio=1, overflow="fold")
     table.add_column("Kind", no_wrap=True)
     table.add_column("Outcome", no_wrap=True)
@@ -51,33 +60,28 @@ def _exercise_table(exercise: ExerciseResult) -> Table:
             _check_cell(check),
             Text(check.kind),
             Text(outcome_label(check.outcome), style=_outcome_style(check.outcome)),
-            Text(_points(check)),
+            Text(check_score(check)),
         )
     return table
 
 
-def _check_cell(check: CheckResult) -> Text:
+def _check_cell(check: CheckResult) -> RenderableType:
     """The check's title, and under a check that did not pass its reason and hint."""
-    cell = Text(check.title)
+    title = Text(check.title)
     if check.hidden:
-        cell.append(" (hidden)", style="dim italic")
+        title.append(" (hidden)", style="dim italic")
     if check.passed:
-        return cell
+        return title
+    lines: list[RenderableType] = [title]
     reason = first_line(check.message)
     if reason:
-        cell.append("\n  ")
-        cell.append(visible(reason))
+        lines.append(Padding(Text(visible(reason)), (0, 0, 0, 2)))
     if shows_hint(check):
-        cell.append("\n  hint: ", style="dim italic")
-        cell.append(visible(check.hint), style="dim")
-    return cell
+        hint = Text.assemble(("hint: ", "dim italic"), (visible(check.hint), "dim"))
+        lines.append(Padding(hint, (0, 0, 0, 2)))
+    return Group(*lines)
 
 
 def _outcome_style(outcome: str) -> str:
     return _OUTCOME_STYLES.get(outcome, _FAILED_STYLE)
 
-
-def _points(check: CheckResult) -> str:
-    if check.outcome == "skipped":
-        return "—"
-    return f"{format_points(check.points)}/{format_points(check.max_points)}"

@@ -30,6 +30,8 @@ class ProbeContext:
     def __init__(self, submission_dir: Path, device: str = "cpu") -> None:
         self.submission_dir = submission_dir
         self.device = device
+        #: Inputs a probe prepared for a later, timed probe call (so the timing excludes them).
+        self.prepared: dict[str, Any] = {}
         self._modules: dict[str, types.ModuleType] = {}
 
     def module(self, name: str) -> types.ModuleType:

@@ -14,8 +14,9 @@ _MIB = 1024 * 1024
 class Limits:
     """Limits of one worker. ``None`` leaves a limit as the OS has it."""
 
-    #: Wall-clock seconds for one probe call, enforced by the grader, which kills the worker.
-    call_timeout_s: float = 60.0
+    #: Wall-clock seconds for one call of the student's code, enforced by the grader, which
+    #: kills the worker; ``None`` keeps each exercise's own limit from the catalog.
+    call_timeout_s: float | None = None
     #: CPU seconds for the whole worker; the kernel stops it with SIGXCPU past this.
     cpu_s: int | None = 600
     #: Address space the worker may add to what it holds once torch is imported (CPU runs).

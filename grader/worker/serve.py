@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import socket
 import sys
 from pathlib import Path
@@ -33,8 +34,8 @@ def child_main(channel_fd: int, output_fd: int, request: dict[str, Any]) -> NoRe
         os.dup2(null, 0)
         os.dup2(output_fd, 1)
         os.dup2(output_fd, 2)
-        keep = sorted({channel_fd})
-        _close_all_but(keep)
+        channel_fd = _hide(channel_fd)
+        _close_all_but([channel_fd])
         sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True, errors="replace")
         sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), write_through=True, errors="replace")
         channel = socket.socket(fileno=channel_fd)
@@ -47,6 +48,14 @@ def child_main(channel_fd: int, output_fd: int, request: dict[str, Any]) -> NoRe
     except BaseException:  # nothing may unwind into the zygote's loop
         os._exit(70)
     os._exit(0)
+
+
+def _hide(fd: int) -> int:
+    """Move the channel to a random high descriptor, out of reach of blind writes to 3, 4, 5..."""
+    target = 300 + secrets.randbelow(700)
+    os.dup2(fd, target, inheritable=False)
+    os.close(fd)
+    return target
 
 
 def _close_all_but(keep: list[int]) -> None:
@@ -72,6 +81,7 @@ def serve(channel: socket.socket, submission_dir: Path, limits: limits_module.Li
         except EOFError:
             return
         reply, out_buffers = handle(context, header, buffers)
+        reply["nonce"] = header.get("nonce")
         sys.stdout.flush()
         sys.stderr.flush()
         wire.send_message(channel, reply, out_buffers)

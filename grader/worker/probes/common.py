@@ -61,3 +61,18 @@ def load(ctx: ProbeContext, module: str) -> bool:
     """Import the student's ``module``, so an import that fails is judged once."""
     ctx.module(module)
     return True
+
+
+@probe
+def raises(ctx: ProbeContext, module: str, name: str, args: list[Any], kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Call ``module.name`` expecting an exception; report its type, base classes and message."""
+    func = ctx.obj(module, name)
+    try:
+        result = func(*ctx.to_device(list(args)), **ctx.to_device(dict(kwargs or {})))
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # the exception is the answer here
+        from grader.worker.context import text_of
+
+        return {"raised": type(exc).__name__, "bases": [c.__name__ for c in type(exc).__mro__], "message": text_of(exc)}
+    return {"returned": result}

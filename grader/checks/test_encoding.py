@@ -1,0 +1,165 @@
+"""Checks of ``encoding``: one-hot encoding with ``scatter_`` (notes 002: wine quality, bike weather)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+import torch
+
+from grader import expect
+from grader.catalog import Exercise
+from grader.checking import Student, Verdict, check, fail
+from grader.worker.probes.encoding import expected_digest, labels
+from solutions import encoding as reference
+
+FORBIDDEN = {"torch.nn.functional.one_hot": "build the encoding yourself with scatter_"}
+
+
+def _shifted(target: torch.Tensor, num_classes: int, shift: int) -> torch.Tensor:
+    return reference.one_hot(target + shift, num_classes)
+
+
+def _wrong_dim(target: torch.Tensor, num_classes: int) -> dict[str, torch.Tensor]:
+    if int(target.max()) >= len(target):
+        return {}
+    wrong = torch.zeros(len(target), num_classes).scatter_(0, target.unsqueeze(1), 1.0)
+    return {"scattering along dim 0 instead of dim 1": wrong}
+
+
+@check(points=2, kind="correctness",
+       hint="zeros(N, C).scatter_(1, target.unsqueeze(1), 1.0): row i gets a 1.0 in column target[i], nothing shifted.")
+def test_one_hot_matches_reference(student: Student, rng: torch.Generator) -> None:
+    """one_hot(target, C) puts a single 1.0 in column target[i] of row i"""
+    inner = torch.randint(1, 9, (40,), generator=rng)  # labels 1..8 of 10: a shift stays in range
+    full = torch.cat([torch.tensor([0, 9]), torch.randint(0, 10, (30,), generator=rng)])
+    for target in (inner, full):
+        out = student.call("one_hot", target, 10, what="one_hot(target, 10)").result
+        mistakes = {"labels shifted by -1 (target - 1)": _shifted(target, 10, -1)} if target is inner else {}
+        if target is inner:
+            mistakes["labels shifted by +1"] = _shifted(target, 10, 1)
+        expect.tensor(out, reference.one_hot(target, 10), what="one_hot(target, 10)",
+                      mistakes={**mistakes, **_wrong_dim(target, 10)})
+
+
+@check(points=2, kind="correctness",
+       hint="The class axis goes where `dim` says: scatter_(dim, indices.unsqueeze(dim), 1.0) into zeros of the final shape.")
+def test_one_hot_along_inserts_the_class_axis_at_dim(student: Student, rng: torch.Generator) -> None:
+    """one_hot_along(indices, C, dim) inserts the class axis at dim (bike weather [730, 24] -> [730, 4, 24])"""
+    weather = torch.randint(0, 4, (730, 24), generator=rng)
+    cases = [(weather, 4, 1), (weather, 4, 0), (weather, 4, -1), (torch.randint(0, 5, (3, 4, 6), generator=rng), 5, 2),
+             (torch.randint(0, 3, (7,), generator=rng), 3, 0)]
+    for indices, num_classes, dim in cases:
+        what = f"one_hot_along(indices of shape {list(indices.shape)}, {num_classes}, dim={dim})"
+        out = student.call("one_hot_along", indices, num_classes, dim, what=what).result
+        expected = reference.one_hot_along(indices, num_classes, dim)
+        others = {f"putting the class axis at dim {d}": reference.one_hot_along(indices, num_classes, d)
+                  for d in range(-indices.dim() - 1, indices.dim() + 1)
+                  if reference.one_hot_along(indices, num_classes, d).shape != expected.shape}
+        expect.tensor(out, expected, what=what, mistakes=others)
+
+
+def _expect_raises(student: Student, name: str, args: list[Any], error: str, mentions: str, what: str) -> None:
+    outcome = student.probe("common.raises", what=what, module=student.exercise.name, name=name, args=args)
+    if "raised" not in outcome:
+        raise fail(f"{what} returned {expect.describe(outcome.get('returned'))}; expected it to raise {error}")
+    if error not in outcome["bases"]:
+        raise fail(f"{what} raised {outcome['raised']}; expected {error}")
+    if mentions not in outcome["message"]:
+        raise fail(f"{what} raised {error}({outcome['message']!r}); the message should name the bad value {mentions}")
+
+
+@check(points=2, kind="property",
+       hint="Check the labels first: non-integer dtype ⇒ TypeError; any label < 0 or ≥ num_classes ⇒ ValueError naming it.")
+def test_bad_labels_get_a_clear_error(student: Student) -> None:
+    """Labels out of range or negative raise ValueError naming the label; float labels raise TypeError"""
+    for name, extra in (("one_hot", []), ("one_hot_along", [1])):
+        _expect_raises(student, name, [torch.tensor([1, 2, 10]), 10, *extra], "ValueError", "10",
+                       f"{name}(labels containing 10, num_classes=10)")
+        _expect_raises(student, name, [torch.tensor([0, -3, 1]), 10, *extra], "ValueError", "-3",
+                       f"{name}(labels containing -3, num_classes=10)")
+        _expect_raises(student, name, [torch.tensor([1.0, 2.0]), 10, *extra], "TypeError", "",
+                       f"{name}(float labels, num_classes=10)")
+        _expect_raises(student, name, [torch.tensor([True, False]), 10, *extra], "TypeError", "",
+                       f"{name}(bool labels, num_classes=10)")
+
+
+@check(points=1, kind="correctness", hint="An empty target gives an empty [0, C] float32 tensor, not an error.")
+def test_empty_input_gives_an_empty_result(student: Student) -> None:
+    """one_hot of no labels is an empty [0, C] tensor"""
+    empty = torch.zeros(0, dtype=torch.int64)
+    out = student.call("one_hot", empty, 6, what="one_hot(empty target, 6)").result
+    expect.tensor(out, reference.one_hot(empty, 6), what="one_hot(empty target, 6)")
+    out = student.call("one_hot_along", torch.zeros(0, 24, dtype=torch.int64), 4, 1, what="one_hot_along(empty [0, 24], 4, 1)").result
+    expect.tensor(out, torch.zeros(0, 4, 24), what="one_hot_along(empty [0, 24], 4, dim=1)")
+
+
+@check(points=1, kind="property", hint="Use target.unsqueeze(1), which returns a new view; unsqueeze_ changes the caller's tensor.")
+def test_input_is_not_modified(student: Student, rng: torch.Generator) -> None:
+    """one_hot and one_hot_along leave their input as it was"""
+    target = torch.randint(0, 5, (12,), generator=rng)
+    for name, args in (("one_hot", [target, 5]), ("one_hot_along", [target.reshape(3, 4), 5, 1])):
+        call = student.call(name, *args, return_args=True, what=f"{name}()")
+        expect.unchanged(args, call.args_after, names=["target"], what=f"{name}()")
+
+
+@check(points=1, kind="property", hint="The exercise is to build the encoding with scatter_; F.one_hot does it for you.")
+def test_does_not_call_functional_one_hot(student: Student, rng: torch.Generator) -> None:
+    """one_hot and one_hot_along do not call torch.nn.functional.one_hot"""
+    target = torch.randint(0, 5, (12,), generator=rng)
+    for name, args in (("one_hot", [target, 5]), ("one_hot_along", [target.reshape(3, 4), 5, 1])):
+        call = student.call(name, *args, watch=tuple(FORBIDDEN), what=f"{name}()")
+        expect.not_called(call.calls, FORBIDDEN, what=f"{name}()")
+
+
+def _timed_one_hot(handle: Student, seed: int, n: int, num_classes: int, timeout_s: float) -> tuple[float, Any]:
+    handle.probe("encoding.prepare_labels", what="preparing labels", seed=seed, n=n, num_classes=num_classes)
+    start = time.perf_counter()
+    handle.probe("encoding.one_hot_prepared", what=f"one_hot({n:,} labels)", timeout_s=timeout_s)
+    elapsed = time.perf_counter() - start
+    return elapsed, handle.probe("encoding.prepared_digest", what=f"one_hot({n:,} labels)")
+
+
+def _verify_digest(value: Any, seed: int, n: int, num_classes: int) -> None:
+    expected = expected_digest(labels(seed, n, num_classes), num_classes)
+    if not isinstance(value, dict) or value.get("shape") != expected["shape"] or value.get("dtype") != expected["dtype"]:
+        raise fail(f"one_hot of {n:,} labels did not return a float32 [{n}, {num_classes}] tensor")
+    same_columns = isinstance(value["column_sums"], expect.RemoteTensor) and torch.equal(
+        value["column_sums"].data, expected["column_sums"])
+    if not same_columns or value["rows_min_max"] != expected["rows_min_max"] or value["checksum"] != expected["checksum"]:
+        raise fail(f"one_hot of {n:,} labels returned wrong values")
+
+
+@check(points=2, kind="performance",
+       hint="One vectorised scatter_ call encodes a million labels in milliseconds; a Python loop over them takes seconds.")
+def test_one_hot_throughput(student: Student, reference_solution: Student, exercise: Exercise, rng: torch.Generator) -> None:
+    """one_hot keeps at least half the reference's throughput on a million labels"""
+    n, rounds, floor = int(exercise.threshold("speed_labels")), int(exercise.threshold("speed_rounds")), exercise.threshold("one_hot_speed_floor")
+    seeds = torch.randint(0, 2**31, (rounds + 1,), generator=rng).tolist()
+    reference_s, student_s = [], []
+    for index, seed in enumerate(seeds):  # the first round warms both up and is not counted
+        ref_time, _ = _timed_one_hot(reference_solution, seed, n, 10, exercise.call_timeout_s)
+        budget = max(5.0, 50 * ref_time / floor)
+        try:
+            stu_time, value = _timed_one_hot(student, seed, n, 10, budget)
+        except Verdict as verdict:
+            if verdict.outcome != "timeout":
+                raise
+            raise fail(f"one_hot took more than {budget:.1f} s on {n:,} labels, where the reference takes "
+                       f"{ref_time * 1000:.1f} ms: vectorise it") from None
+        _verify_digest(value, seed, n, 10)
+        if index:
+            reference_s.append(ref_time)
+            student_s.append(stu_time)
+        if stu_time > 20 * ref_time / floor:  # hopeless: no need for more rounds
+            reference_s, student_s = [ref_time], [stu_time]
+            break
+    ratios = [r / s for r, s in zip(reference_s, student_s)]
+    ratio = statistics.median(ratios)
+    details = {"ratios": ratios, "median_ratio": ratio, "floor": floor,
+               "student_s": student_s, "reference_s": reference_s, "labels": n}
+    student.details.update(details)
+    if ratio < floor:
+        raise fail(f"one_hot is {1 / ratio:.1f}× slower than the reference on {n:,} labels (throughput ratio "
+                   f"{ratio:.3f}, floor {floor:g}): replace Python loops by one scatter_ call", **details)

@@ -1,0 +1,71 @@
+"""Probes of the student's ``nn.Module`` classes: build, load weights, run forward and backward."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from grader.worker.context import ProbeContext
+from grader.worker.probes import probe
+
+
+def build(ctx: ProbeContext, module: str, cls: str, kwargs: dict[str, Any], seed: int) -> nn.Module:
+    """Instantiate the student's ``module.cls(**kwargs)`` with the global RNG seeded."""
+    torch.manual_seed(seed)
+    model = ctx.obj(module, cls)(**kwargs)
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"{cls}(...) built a {type(model).__name__}, not an nn.Module")
+    return model.to(ctx.device)
+
+
+def _layout(model: nn.Module) -> dict[str, Any]:
+    parameters = list(model.parameters())
+    return {
+        "shapes": {name: list(t.shape) for name, t in model.state_dict().items()},
+        "parameters": sum(p.numel() for p in parameters),
+        "parameter_tensors": len(parameters),
+        "named_parameter_tensors": len(dict(model.named_parameters(remove_duplicate=False))),
+    }
+
+
+@probe
+def layout(ctx: ProbeContext, module: str, cls: str, kwargs: dict[str, Any], seed: int = 0,
+           watch: list[str] | None = None) -> dict[str, Any]:
+    """The state_dict names and shapes of a fresh instance, its parameters, and its initial values."""
+    with ctx.watching(watch or []) as calls:
+        model = build(ctx, module, cls, kwargs, seed)
+    return {**_layout(model), "state": dict(model.state_dict()), "calls": list(calls),
+            "storages": {name: p.data_ptr() for name, p in model.named_parameters(remove_duplicate=False)}}
+
+
+@probe
+def run(ctx: ProbeContext, module: str, cls: str, kwargs: dict[str, Any], state: dict[str, torch.Tensor],
+        inputs: list[torch.Tensor], train: bool = False, upstream: list[torch.Tensor] | None = None) -> dict[str, Any]:
+    """Load ``state`` into a fresh instance and run it on each input.
+
+    With ``upstream``, also backpropagate ``sum(output * upstream)`` from each output and
+    return the gradients of every parameter (summed over the inputs). Returns the layout
+    instead of outputs when ``state`` does not fit the student's module.
+    """
+    model = build(ctx, module, cls, kwargs, 0)
+    found = model.state_dict()
+    missing = sorted(set(state) - set(found))
+    unexpected = sorted(set(found) - set(state))
+    wrong_shapes = sorted(k for k in set(state) & set(found) if tuple(found[k].shape) != tuple(state[k].shape))
+    if missing or unexpected or wrong_shapes:
+        return {"mismatch": {"missing": missing, "unexpected": unexpected, "wrong_shapes": wrong_shapes},
+                **_layout(model)}
+    model.load_state_dict(ctx.to_device(state))
+    model.train(train)
+    outputs = []
+    for index, x in enumerate(ctx.to_device(inputs)):
+        output = model(x)
+        if upstream is not None and isinstance(output, torch.Tensor):
+            (output * upstream[index].to(output.device)).sum().backward()
+        outputs.append(output.detach() if isinstance(output, torch.Tensor) else output)
+    reply: dict[str, Any] = {"outputs": outputs, "state_after": dict(model.state_dict()), "training_after": model.training}
+    if upstream is not None:
+        reply["grads"] = {name: p.grad for name, p in model.named_parameters()}
+    return reply

@@ -1,0 +1,51 @@
+"""Probes of ``resnet`` beyond one forward pass: deep gradients and training."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from grader.data.images import two_class_images
+from grader.worker.context import ProbeContext
+from grader.worker.probes import probe
+from grader.worker.probes.modules import build
+
+
+@probe
+def conv1_gradient(ctx: ProbeContext, n_chans1: int, n_blocks: int, seed: int) -> dict[str, Any]:
+    """Backpropagate a cross-entropy loss through a fresh NetResDeep; the gradient that reaches conv1."""
+    model = build(ctx, "resnet", "NetResDeep", {"n_chans1": n_chans1, "n_blocks": n_blocks}, seed)
+    images, labels = two_class_images(8, seed)
+    loss = F.cross_entropy(model(images.to(ctx.device)), labels.to(ctx.device))
+    loss.backward()
+    return {"loss": loss.item(), "conv1_grad": model.conv1.weight.grad}
+
+
+@probe
+def train(ctx: ProbeContext, n_chans1: int, n_blocks: int, seed: int, data_seed: int, images: int,
+          epochs: int, lr: float, batch_size: int = 64) -> dict[str, Any]:
+    """Train a fresh NetResDeep on the offline two-class images; return its weights and loss curve.
+
+    The grader evaluates the returned weights itself, on images the worker never sees.
+    """
+    model = build(ctx, "resnet", "NetResDeep", {"n_chans1": n_chans1, "n_blocks": n_blocks}, seed)
+    x, y = two_class_images(images, data_seed)
+    x, y = x.to(ctx.device), y.to(ctx.device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    generator = torch.Generator().manual_seed(seed)
+    curve = []
+    model.train()
+    for _ in range(epochs):
+        order = torch.randperm(len(x), generator=generator).to(ctx.device)
+        total = 0.0
+        for start in range(0, len(x), batch_size):
+            batch = order[start : start + batch_size]
+            loss = F.cross_entropy(model(x[batch]), y[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(batch)
+        curve.append(total / len(x))
+    return {"state": dict(model.state_dict()), "curve": curve}

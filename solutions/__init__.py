@@ -1,0 +1,1 @@
+"""Reference implementations of the exercises, with the same API as ``exercises/``."""

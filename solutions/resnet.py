@@ -1,0 +1,42 @@
+"""Reference for ``resnet``: the notes' residual block and a deep network of distinct blocks."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+
+class ResBlock(nn.Module):
+    """conv 3x3 (no bias) -> batch norm -> ReLU, plus the skip connection; keeps the shape."""
+
+    def __init__(self, n_chans: int) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(n_chans, n_chans, kernel_size=3, padding=1, bias=False)
+        self.batch_norm = nn.BatchNorm2d(num_features=n_chans)
+        nn.init.kaiming_normal_(self.conv.weight, mode="fan_in", nonlinearity="relu")
+        nn.init.constant_(self.batch_norm.weight, 0.5)
+        nn.init.zeros_(self.batch_norm.bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """relu(batch_norm(conv(x))) + x."""
+        return torch.relu(self.batch_norm(self.conv(x))) + x
+
+
+class NetResDeep(nn.Module):
+    """conv1, then ``n_blocks`` distinct ResBlocks, then two linear layers: [N, 3, 32, 32] to [N, 2]."""
+
+    def __init__(self, n_chans1: int = 32, n_blocks: int = 10) -> None:
+        super().__init__()
+        self.n_chans1 = n_chans1
+        self.conv1 = nn.Conv2d(3, n_chans1, kernel_size=3, padding=1)
+        self.resblocks = nn.Sequential(*(ResBlock(n_chans1) for _ in range(n_blocks)))
+        self.fc1 = nn.Linear(8 * 8 * n_chans1, 32)
+        self.fc2 = nn.Linear(32, 2)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Logits [N, 2] of a batch of images [N, 3, 32, 32]."""
+        out = F.max_pool2d(torch.relu(self.conv1(x)), 2)
+        out = F.max_pool2d(self.resblocks(out), 2)
+        out = torch.relu(self.fc1(out.flatten(1)))
+        return self.fc2(out)

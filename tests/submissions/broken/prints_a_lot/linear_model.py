@@ -1,0 +1,41 @@
+"""Mistake: forward() prints about 10 MB of debug output before returning the right value."""
+import torch
+
+
+def forward(x, w):
+    for i in range(10 * 1024):
+        print("debug " + "x" * 1017)  # 1 KiB per line with the newline
+    return x * w
+
+
+def cost(xs, ys, w):
+    y_pred = xs * w
+    return ((y_pred - ys) ** 2).mean()
+
+
+def gradient(xs, ys, w):
+    grad = (2 * xs * (xs * w - ys)).mean()
+    return grad.reshape(w.shape)
+
+
+def gradient_descent(xs, ys, w0, lr, epochs):
+    w = w0.clone()
+    cost_list = []
+    for epoch in range(epochs):
+        cost_val = cost(xs, ys, w)
+        grad_val = gradient(xs, ys, w)
+        w = w - lr * grad_val
+        cost_list.append(cost_val.item())
+    return w, cost_list
+
+
+def sgd(xs, ys, w0, lr, epochs):
+    w = w0.clone()
+    loss_list = []
+    for epoch in range(epochs):
+        for x, y in zip(xs, ys):
+            grad = 2 * x * (x * w - y)
+            w = w - lr * grad
+            l = (x * w - y) ** 2
+        loss_list.append(l.item())
+    return w, loss_list

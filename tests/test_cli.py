@@ -1,0 +1,65 @@
+"""The ``grader`` command as a student and CI use it: output, reports, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SUBMISSIONS, submission_with
+
+
+def grader(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "grader.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())})
+
+
+def test_grading_the_reference_exits_0_and_writes_the_reports(tmp_path):
+    run = grader("check", "linear_model", "--submission", "solutions", "--out", str(tmp_path),
+                 "--junit-xml", str(tmp_path / "junit.xml"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Total: 10/10 points" in run.stdout  # the public checks only
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["schema_version"] == 1 and results["exercises"][0]["name"] == "linear_model"
+    assert "<html" in (tmp_path / "report.html").read_text()
+    suites = ET.parse(tmp_path / "junit.xml").getroot()
+    assert suites.find("testsuite").get("failures") == "0"
+
+
+def test_grading_the_stubs_exits_1_and_says_not_implemented(tmp_path):
+    run = grader("check", "linear_model", "--out", str(tmp_path))
+    assert run.returncode == 1
+    assert "not implemented yet" in run.stdout and "Traceback" not in run.stdout + run.stderr
+
+
+def test_an_unknown_exercise_exits_2_with_a_suggestion(tmp_path):
+    run = grader("check", "resnt", "--out", str(tmp_path))
+    assert run.returncode == 2
+    assert "No exercise named 'resnt'. Did you mean 'resnet'? See 'grader list'." in run.stdout
+
+
+def test_a_missing_submission_folder_exits_2(tmp_path):
+    run = grader("check", "--submission", str(tmp_path / "nowhere"), "--out", str(tmp_path))
+    assert run.returncode == 2 and "No submission folder" in run.stdout
+
+
+def test_a_bad_option_exits_2(tmp_path):
+    assert grader("check", "--no-such-option").returncode == 2
+
+
+def test_a_failing_submission_shows_the_reason_and_the_hint(tmp_path):
+    folder = submission_with(tmp_path, "linear_model", SUBMISSIONS / "linear_model" / "gradient_no_factor_2.py")
+    run = grader("check", "linear_model", "--submission", str(folder), "--out", str(tmp_path / "out"))
+    assert run.returncode == 1
+    assert "leaving out the factor 2" in run.stdout and "keep the 2" in run.stdout
+
+
+def test_list_shows_every_exercise_with_its_points():
+    run = grader("list")
+    assert run.returncode == 0
+    for name in ("linear_model", "encoding", "convnet", "resnet", "evaluation"):
+        assert name in run.stdout

@@ -1,0 +1,98 @@
+"""The wire: values round-trip as plain data, and nothing from a worker is ever unpickled."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import socket
+import struct
+
+import numpy as np
+import pytest
+import torch
+
+from grader import wire
+
+
+def round_trip(value):
+    tree, buffers = wire.encode(value)
+    return wire.decode(tree, buffers)
+
+
+def test_tensors_keep_dtype_shape_device_and_autograd_facts():
+    x = torch.randn(3, 4, requires_grad=True)
+    y = (x * 2).to(torch.bfloat16)
+    got = round_trip({"x": x, "y": y, "i": torch.arange(5), "b": torch.tensor([True, False])})
+    assert torch.equal(got["x"].data, x.detach()) and got["x"].requires_grad and got["x"].grad_fn is None
+    assert got["y"].dtype == torch.bfloat16 and got["y"].grad_fn == "ToCopyBackward0"
+    assert got["i"].dtype == torch.int64 and got["b"].dtype == torch.bool
+    assert got["x"].device == "cpu"
+
+
+def test_plain_values_round_trip_and_keep_tuple_versus_list():
+    value = [1, 2.5, float("nan"), "text", None, True, (1, 2), {"a": [3]}, 10**30]
+    got = round_trip(value)
+    assert got[0] == 1 and got[1] == 2.5 and got[2] != got[2]
+    assert got[3:6] == ["text", None, True] and got[6] == (1, 2) and got[7] == {"a": [3]} and got[8] == 10**30
+
+
+def test_unknown_objects_cross_as_their_name_and_repr_only():
+    class Sneaky:
+        def __repr__(self):
+            return "<sneaky>" * 100
+
+    got = round_trip({"obj": Sneaky(), "fn": print})
+    assert isinstance(got["obj"], wire.RemoteObject) and got["obj"].type_name.endswith("Sneaky")
+    assert len(got["obj"].repr) <= wire.REPR_LIMIT
+
+
+def test_a_tensor_subclass_crosses_as_plain_values():
+    class AlwaysEqual(torch.Tensor):
+        def __eq__(self, other):
+            return True
+
+    fake = torch.zeros(3).as_subclass(AlwaysEqual)
+    got = round_trip(fake)
+    assert type(got.data) is torch.Tensor and not torch.equal(got.data, torch.ones(3))
+
+
+def test_a_pickled_object_array_is_refused():
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([object()], dtype=object), allow_pickle=True)
+    tree = {"t": "tensor", "buf": 0, "dtype": "torch.float32", "device": "cpu"}
+    with pytest.raises(wire.WireError):
+        wire.decode(tree, [buffer.getvalue()])
+
+
+def test_raw_pickle_bytes_are_refused():
+    tree = {"t": "tensor", "buf": 0, "dtype": "torch.float32", "device": "cpu"}
+    with pytest.raises(wire.WireError):
+        wire.decode(tree, [pickle.dumps([1, 2, 3])])
+
+
+def test_malformed_trees_are_refused():
+    for tree in ({"t": "lit", "v": 3}, {"t": "tensor", "buf": 7}, {"t": "nope"}, [1], {"t": "dict", "v": 1}):
+        with pytest.raises(wire.WireError):
+            wire.decode(tree, [])
+
+
+def test_frames_round_trip_over_a_socket():
+    a, b = socket.socketpair()
+    tree, buffers = wire.encode({"x": torch.arange(1000)})
+    wire.send_message(a, {"status": "ok", "value": tree}, buffers)
+    header, received = wire.recv_message(b)
+    assert torch.equal(wire.decode(header["value"], received)["x"].data, torch.arange(1000))
+
+
+def test_a_frame_announcing_too_much_is_refused_before_reading_it():
+    a, b = socket.socketpair()
+    a.sendall(struct.pack("!QQ", wire.MAX_HEADER_BYTES + 1, 0))
+    with pytest.raises(wire.WireError):
+        wire.recv_message(b)
+
+
+def test_a_closed_channel_is_an_eof():
+    a, b = socket.socketpair()
+    a.close()
+    with pytest.raises(EOFError):
+        wire.recv_message(b)
