@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
@@ -97,6 +98,97 @@ EXERCISES: tuple[Exercise, ...] = (
         notes="notes 002: 'accuracy', 'GPU'",
         objects=("validate",),
     ),
+    Exercise(
+        name="images",
+        title="Images as tensors: channels first, normalised per channel",
+        notes="notes 002: images",
+        objects=('to_chw_batch', 'normalize_per_channel'),
+        thresholds=_freeze({}),  # images: thresholds
+    ),
+    Exercise(
+        name="thermometer",
+        title="The thermometer model with a hand-written gradient",
+        notes="notes 002: learning",
+        objects=('model', 'loss_fn', 'grad_fn', 'training_loop'),
+        thresholds=_freeze({}),  # thermometer: thresholds
+    ),
+    Exercise(
+        name="autograd_training",
+        title="Training with autograd, an optimizer and a validation split",
+        notes="notes 002: autograd; 001 §4",
+        objects=('split_train_val', 'training_loop'),
+        thresholds=_freeze({}),  # autograd_training: thresholds
+    ),
+    Exercise(
+        name="linear_regression",
+        title="Linear regression with nn.Module, MSELoss and SGD",
+        notes="notes 001 §5",
+        objects=('LinearModel', 'train'),
+        thresholds=_freeze({}),  # linear_regression: thresholds
+    ),
+    Exercise(
+        name="logistic_regression",
+        title="Logistic regression with a sigmoid and BCE",
+        notes="notes 001 §6; 004",
+        objects=('LogisticRegressionModel', 'fit'),
+        thresholds=_freeze({}),  # logistic_regression: thresholds
+    ),
+    Exercise(
+        name="text_encoding",
+        title="Text as tensors: characters and words one-hot",
+        notes="notes 002: text",
+        objects=('clean_words', 'char_one_hot', 'word_index', 'words_one_hot'),
+        thresholds=_freeze({}),  # text_encoding: thresholds
+    ),
+    Exercise(
+        name="mlp",
+        title="A small MLP fitted with a hand-written update",
+        notes="notes 000",
+        objects=('make_mlp', 'fit'),
+        thresholds=_freeze({}),  # mlp: thresholds
+    ),
+    Exercise(
+        name="classifier",
+        title="A fully connected classifier for CIFAR-2",
+        notes="notes 002: CIFAR-2",
+        objects=('make_fc_classifier', 'train_epoch'),
+        thresholds=_freeze({}),  # classifier: thresholds
+    ),
+    Exercise(
+        name="regularization",
+        title="L2 penalty, dropout and batch norm",
+        notes="notes 002: L2, dropout, batch norm; 003 training=",
+        objects=('l2_penalty', 'NetDropout', 'NetBatchNorm'),
+        thresholds=_freeze({}),  # regularization: thresholds
+    ),
+    Exercise(
+        name="checkpoint",
+        title="Saving and loading a model through its state_dict",
+        notes="notes 002: save/load",
+        objects=('save', 'load'),
+        thresholds=_freeze({}),  # checkpoint: thresholds
+    ),
+    Exercise(
+        name="device",
+        title="Choosing a device and training on it",
+        notes="notes 002: GPU; 000 CUDA",
+        objects=('pick_device', 'training_loop'),
+        thresholds=_freeze({}),  # device: thresholds
+    ),
+    Exercise(
+        name="metrics",
+        title="Streaming metrics: Mean and SparseCategoricalAccuracy",
+        notes="notes 003: metrics",
+        objects=('Mean', 'SparseCategoricalAccuracy'),
+        thresholds=_freeze({}),  # metrics: thresholds
+    ),
+    Exercise(
+        name="train_step",
+        title="A custom training step and test step",
+        notes="notes 003: custom training",
+        objects=('train_step', 'test_step'),
+        thresholds=_freeze({}),  # train_step: thresholds
+    ),
 )
 
 BY_NAME: Mapping[str, Exercise] = MappingProxyType({e.name: e for e in EXERCISES})
@@ -106,20 +198,26 @@ class UnknownExercise(LookupError):
     """A name that is not an exercise of the course."""
 
     def __init__(self, name: str) -> None:
-        close = difflib.get_close_matches(name, list(BY_NAME), n=1)
+        close = difflib.get_close_matches(name, [e.name for e in available()], n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         super().__init__(f"No exercise named '{name}'.{hint} See 'grader list'.")
 
 
 def find(name: str) -> Exercise:
     """The exercise called ``name``; :class:`UnknownExercise` names the closest one."""
-    try:
-        return BY_NAME[name]
-    except KeyError:
-        raise UnknownExercise(name) from None
+    exercise = BY_NAME.get(name)
+    if exercise is None or exercise not in available():
+        raise UnknownExercise(name)
+    return exercise
+
+
+def available() -> tuple[Exercise, ...]:
+    """The exercises whose checks are written (the course's order)."""
+    checks_dir = Path(__file__).parent / "checks"
+    return tuple(e for e in EXERCISES if (checks_dir / f"test_{e.name}.py").is_file())
 
 
 def select(names: list[str] | tuple[str, ...]) -> list[Exercise]:
     """The exercises named (all of them when ``names`` is empty), in the course's order."""
-    wanted = {find(n).name for n in names} if names else set(BY_NAME)
+    wanted = {find(n).name for n in names} if names else {e.name for e in available()}
     return [e for e in EXERCISES if e.name in wanted]

@@ -91,7 +91,7 @@ def list_command() -> None:
     table = Table(title="Exercises")
     for column in ("#", "exercise", "title", "implement", "points", "from the notes"):
         table.add_column(column)
-    for number, exercise in enumerate(catalog.EXERCISES, start=1):
+    for number, exercise in enumerate(catalog.available(), start=1):
         public, hidden = points.get(exercise.name, (0.0, 0.0))
         shown = f"{public:g}" + (f" (+{hidden:g} hidden)" if hidden else "")
         table.add_row(str(number), exercise.name, exercise.title, ", ".join(exercise.objects), shown, exercise.notes)

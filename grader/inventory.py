@@ -36,7 +36,7 @@ def checks_of(exercise: catalog.Exercise) -> list[CheckInfo]:
 def points_by_exercise() -> dict[str, tuple[float, float]]:
     """(public points, hidden points) of every exercise."""
     totals = {}
-    for exercise in catalog.EXERCISES:
+    for exercise in catalog.available():
         checks = checks_of(exercise)
         totals[exercise.name] = (
             sum(c.points for c in checks if not c.hidden),

@@ -1,4 +1,7 @@
-"""Mistake: uses average pooling (F.avg_pool2d) instead of max pooling."""
+"""Mistake: uses average pooling (F.avg_pool2d) instead of max pooling.
+
+Fails: forward_matches_reference (failed): average pooling
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

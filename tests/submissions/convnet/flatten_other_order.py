@@ -1,4 +1,7 @@
-"""Mistake: permutes to [N, H, W, C] (channels last, like an image) before flattening, so fc1 sees the features in another order."""
+"""Mistake: permutes to [N, H, W, C] (channels last, like an image) before flattening, so fc1 sees the features in another order.
+
+Fails: forward_matches_reference (failed): [N, H, W, C] order
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

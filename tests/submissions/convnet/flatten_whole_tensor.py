@@ -1,4 +1,7 @@
-"""Mistake: torch.flatten(out) without start_dim flattens the batch axis too (works only by luck for one image, and then returns shape [2])."""
+"""Mistake: torch.flatten(out) without start_dim flattens the batch axis too (works only by luck for one image, and then returns shape [2]).
+
+Fails: forward_matches_reference (error): mat1 and mat2 shapes
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -1,4 +1,7 @@
-"""Mistake: no tanh after fc1, so fc1 and fc2 collapse into one linear map."""
+"""Mistake: no tanh after fc1, so fc1 and fc2 collapse into one linear map.
+
+Fails: forward_matches_reference (failed): no tanh after fc1
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -1,4 +1,7 @@
-"""Mistake: one max-pool of size 4 after conv2 instead of a pool of 2 after each conv (32 -> 8 either way, so the shapes still fit)."""
+"""Mistake: one max-pool of size 4 after conv2 instead of a pool of 2 after each conv (32 -> 8 either way, so the shapes still fit).
+
+Fails: forward_matches_reference (failed): differs from the expected values
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

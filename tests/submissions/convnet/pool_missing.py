@@ -1,4 +1,7 @@
-"""Mistake: forgot the max-pool after the first conv; view(-1, 8*8*8) then silently turns each image into 4 rows."""
+"""Mistake: forgot the max-pool after the first conv; view(-1, 8*8*8) then silently turns each image into 4 rows.
+
+Fails: forward_matches_reference (failed): max-pool left out
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

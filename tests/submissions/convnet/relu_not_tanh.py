@@ -1,4 +1,7 @@
-"""Mistake: uses ReLU everywhere (like NetRes in the notes) instead of tanh."""
+"""Mistake: uses ReLU everywhere (like NetRes in the notes) instead of tanh.
+
+Fails: forward_matches_reference (failed): ReLU instead of tanh
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

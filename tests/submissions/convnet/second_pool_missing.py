@@ -1,4 +1,7 @@
-"""Mistake: forgot the max-pool after conv2; view(-1, 8*8*8) then makes 4 rows per image instead of failing."""
+"""Mistake: forgot the max-pool after conv2; view(-1, 8*8*8) then makes 4 rows per image instead of failing.
+
+Fails: forward_matches_reference (failed): max-pool left out
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -1,4 +1,7 @@
-"""Mistake: applies softmax to the output, returning probabilities instead of logits."""
+"""Mistake: applies softmax to the output, returning probabilities instead of logits.
+
+Fails: forward_matches_reference (failed): softmax
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

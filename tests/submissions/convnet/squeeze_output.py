@@ -1,4 +1,7 @@
-"""Mistake: calls .squeeze() on the logits, so a batch of one image gives shape [2] instead of [1, 2]."""
+"""Mistake: calls .squeeze() on the logits, so a batch of one image gives shape [2] instead of [1, 2].
+
+Fails: forward_matches_reference (failed): has shape [2]; expected [1, 2]
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -1,4 +1,7 @@
-"""Mistake: puts a tanh after fc2 too, squashing the logits into (-1, 1)."""
+"""Mistake: puts a tanh after fc2 too, squashing the logits into (-1, 1).
+
+Fails: forward_matches_reference (failed): differs from the expected values
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -1,4 +1,7 @@
-"""Mistake: one_hot_along always puts the class axis at position 1 (the bike notes' [730, 4, 24]) whatever `dim` is."""
+"""Mistake: one_hot_along always puts the class axis at position 1 (the bike notes' [730, 4, 24]) whatever `dim` is.
+
+Fails: one_hot_along_inserts_the_class_axis_at_dim (failed): putting the class axis at dim
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: the range check uses target.min() / target.max(), which raise a RuntimeError on an empty target instead of returning an empty [0, C] tensor."""
+"""Mistake: the range check uses target.min() / target.max(), which raise a RuntimeError on an empty target instead of returning an empty [0, C] tensor.
+
+Fails: empty_input_gives_an_empty_result (error): raised RuntimeError
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: one_hot_along passes a negative `dim` straight to list.insert, which puts the class axis one place too early (dim=-1 is not the last axis)."""
+"""Mistake: one_hot_along passes a negative `dim` straight to list.insert, which puts the class axis one place too early (dim=-1 is not the last axis).
+
+Fails: one_hot_along_inserts_the_class_axis_at_dim (error): dim=-1
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: never checks that the labels are in [0, num_classes); a bad label ends in scatter_'s own RuntimeError instead of a ValueError naming it."""
+"""Mistake: never checks that the labels are in [0, num_classes); a bad label ends in scatter_'s own RuntimeError instead of a ValueError naming it.
+
+Fails: bad_labels_get_a_clear_error (failed): expected ValueError
+"""
 import torch
 
 

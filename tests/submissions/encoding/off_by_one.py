@@ -1,5 +1,7 @@
 """Mistake: treats the labels as 1..num_classes (like the bike weather codes 1-4) and scatters at target - 1.
 
+Fails: one_hot_matches_reference (failed): labels shifted by -1
+
 Copied the `.unsqueeze(1) - 1` of the bike notes, so label 0 is rejected, label num_classes is
 accepted, and every row's 1 lands one class to the left.
 """

@@ -1,4 +1,7 @@
-"""Mistake: the dtype check only rejects floating-point labels, so bool labels are one-hot encoded as 0/1 instead of raising TypeError."""
+"""Mistake: the dtype check only rejects floating-point labels, so bool labels are one-hot encoded as 0/1 instead of raising TypeError.
+
+Fails: bad_labels_get_a_clear_error (failed): bool labels
+"""
 import torch
 
 

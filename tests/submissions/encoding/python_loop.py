@@ -1,4 +1,7 @@
-"""Mistake: fills the one-hot rows with a Python for-loop over the labels instead of one scatter_ call (far too slow on 10^6 labels)."""
+"""Mistake: fills the one-hot rows with a Python for-loop over the labels instead of one scatter_ call (far too slow on 10^6 labels).
+
+Fails: one_hot_throughput (failed): vectorise it
+"""
 import torch
 
 

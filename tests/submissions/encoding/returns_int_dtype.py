@@ -1,4 +1,7 @@
-"""Mistake: builds the one-hot tensor as int64 (torch.zeros(..., dtype=torch.long)) instead of float32."""
+"""Mistake: builds the one-hot tensor as int64 (torch.zeros(..., dtype=torch.long)) instead of float32.
+
+Fails: one_hot_matches_reference (failed): dtype torch.int64; expected torch.float32
+"""
 import torch
 
 

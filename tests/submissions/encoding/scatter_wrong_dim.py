@@ -1,4 +1,7 @@
-"""Mistake: one_hot scatters along dim 0 (the sample axis) instead of dim 1 (the class axis)."""
+"""Mistake: one_hot scatters along dim 0 (the sample axis) instead of dim 1 (the class axis).
+
+Fails: one_hot_matches_reference (failed): scattering along dim 0
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: uses target.unsqueeze_(1) (in place), so the caller's label tensor comes back with an extra axis."""
+"""Mistake: uses target.unsqueeze_(1) (in place), so the caller's label tensor comes back with an extra axis.
+
+Fails: input_is_not_modified (failed): unsqueeze_()
+"""
 import torch
 
 

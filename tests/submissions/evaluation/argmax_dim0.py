@@ -1,4 +1,7 @@
-"""Mistake: takes the max over dim 0 (the batch axis) instead of dim 1 (the classes)."""
+"""Mistake: takes the max over dim 0 (the batch axis) instead of dim 1 (the classes).
+
+Fails: accuracy_is_counted_over_samples (error): argmax over dim 0
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: correct/total are set to 0 once, outside the loop over loaders, so each loader's accuracy includes the previous loaders' samples."""
+"""Mistake: correct/total are set to 0 once, outside the loop over loaders, so each loader's accuracy includes the previous loaders' samples.
+
+Fails: accuracy_is_counted_over_samples (failed): accuracy of
+"""
 import torch
 
 

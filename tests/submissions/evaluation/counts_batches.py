@@ -1,4 +1,7 @@
-"""Mistake: counts batches instead of samples in the total (total += 1 per batch)."""
+"""Mistake: counts batches instead of samples in the total (total += 1 per batch).
+
+Fails: accuracy_is_counted_over_samples (failed): number of batches instead of samples
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: an empty loader gives accuracy 0.0 (divides by max(total, 1)) instead of raising ValueError."""
+"""Mistake: an empty loader gives accuracy 0.0 (divides by max(total, 1)) instead of raising ValueError.
+
+Fails: empty_loader_raises_value_error (failed): expected ValueError
+"""
 import torch
 
 

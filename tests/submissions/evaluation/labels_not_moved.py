@@ -1,4 +1,7 @@
-"""Mistake: moves the images to the device but not the labels."""
+"""Mistake: moves the images to the device but not the labels.
+
+Fails with CUDA: accuracy_is_counted_over_samples (error): same device
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: switches the model to eval mode and never switches it back to train mode."""
+"""Mistake: switches the model to eval mode and never switches it back to train mode.
+
+Fails: model_mode_is_restored (failed): restore its mode
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: averages the per-batch accuracies, which is wrong when the last batch is smaller."""
+"""Mistake: averages the per-batch accuracies, which is wrong when the last batch is smaller.
+
+Fails: accuracy_is_counted_over_samples (failed): mean of per-batch accuracies
+"""
 import torch
 
 

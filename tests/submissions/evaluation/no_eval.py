@@ -1,4 +1,7 @@
-"""Mistake: never calls model.eval(), so dropout and batch norm stay in training mode while evaluating."""
+"""Mistake: never calls model.eval(), so dropout and batch norm stay in training mode while evaluating.
+
+Fails: model_is_in_eval_mode_while_evaluating (failed): call model.eval()
+"""
 import torch
 
 

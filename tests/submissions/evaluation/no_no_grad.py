@@ -1,4 +1,7 @@
-"""Mistake: evaluates without torch.no_grad(), so every forward builds an autograd graph."""
+"""Mistake: evaluates without torch.no_grad(), so every forward builds an autograd graph.
+
+Fails: no_autograd_graph_is_built (failed): torch.no_grad()
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: returns a percentage (100 * correct / total) instead of a fraction in [0, 1]."""
+"""Mistake: returns a percentage (100 * correct / total) instead of a fraction in [0, 1].
+
+Fails: accuracy_is_counted_over_samples (failed): a percentage instead of a fraction
+"""
 import torch
 
 

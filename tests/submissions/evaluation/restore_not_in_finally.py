@@ -1,4 +1,7 @@
-"""Mistake: restores the model's mode only when everything goes well; if the model raises, it is left in eval mode."""
+"""Mistake: restores the model's mode only when everything goes well; if the model raises, it is left in eval mode.
+
+Fails: model_mode_is_restored (failed): finally:
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: cost() returns the sum of the squared errors instead of their mean (forgot `/ len(xs)`)."""
+"""Mistake: cost() returns the sum of the squared errors instead of their mean (forgot `/ len(xs)`).
+
+Fails: cost_is_mean_squared_error (failed): a sum instead of a mean
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: gradient_descent records the cost after the update of the epoch instead of before it."""
+"""Mistake: gradient_descent records the cost after the update of the epoch instead of before it.
+
+Fails: gradient_descent_converges_on_the_notes_data (failed): before its update
+"""
 import torch
 
 

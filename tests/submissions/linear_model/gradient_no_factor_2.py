@@ -1,5 +1,7 @@
 """Mistake: the gradient forgets the factor 2 from the square, it returns mean(x * (x*w - y)).
 
+Fails: gradient_matches_autograd (failed): leaving out the factor 2
+
 Linear model y_hat = x * w trained by hand, as in the notes (004).
 """
 import torch

@@ -1,4 +1,7 @@
-"""Mistake: the gradient has the sign flipped, mean(2*x*(y - x*w)), so descent walks uphill."""
+"""Mistake: the gradient has the sign flipped, mean(2*x*(y - x*w)), so descent walks uphill.
+
+Fails: gradient_matches_autograd (failed): flipping the sign
+"""
 import torch
 
 

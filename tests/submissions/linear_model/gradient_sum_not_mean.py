@@ -1,5 +1,7 @@
 """Mistake: the gradient sums 2*x*(x*w - y) over the samples instead of averaging it.
 
+Fails: gradient_matches_autograd (failed): a sum instead of a mean
+
 The cost is a mean but the gradient forgets to divide by N (the notes' `return grad / len(xs)`).
 """
 import torch

@@ -1,5 +1,7 @@
 """Mistake: gradient() lets autograd do the work (cost.backward()) instead of writing the derivative by hand.
 
+Fails: gradient_does_not_use_autograd (forbidden): without autograd
+
 The numbers are right, but the exercise is to compute d cost / d w by hand.
 """
 import torch

@@ -1,4 +1,7 @@
-"""Mistake: sgd() returns the loss of every sample (epochs * N values) instead of one per epoch."""
+"""Mistake: sgd() returns the loss of every sample (epochs * N values) instead of one per epoch.
+
+Fails: sgd_matches_reference_on_the_notes_data (failed): one per epoch
+"""
 import torch
 
 

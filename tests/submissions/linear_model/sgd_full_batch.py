@@ -1,4 +1,7 @@
-"""Mistake: sgd() takes one full-batch step per epoch (the mean gradient) instead of one step per sample."""
+"""Mistake: sgd() takes one full-batch step per epoch (the mean gradient) instead of one step per sample.
+
+Fails: sgd_matches_reference_on_the_notes_data (failed): full-batch step
+"""
 import torch
 
 

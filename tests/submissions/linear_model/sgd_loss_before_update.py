@@ -1,4 +1,7 @@
-"""Mistake: sgd() computes each sample's loss before the update instead of after it."""
+"""Mistake: sgd() computes each sample's loss before the update instead of after it.
+
+Fails: sgd_matches_reference_on_the_notes_data (failed): losses of sgd()
+"""
 import torch
 
 

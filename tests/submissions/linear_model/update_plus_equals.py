@@ -1,4 +1,7 @@
-"""Mistake: gradient_descent updates with `w += lr * grad` instead of `w -= lr * grad`."""
+"""Mistake: gradient_descent updates with `w += lr * grad` instead of `w -= lr * grad`.
+
+Fails: gradient_descent_converges_on_the_notes_data (failed): must subtract
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: the training loops do `w = w0` and then `w -= lr * grad`, which changes the caller's w0 in place."""
+"""Mistake: the training loops do `w = w0` and then `w -= lr * grad`, which changes the caller's w0 in place.
+
+Fails: inputs_are_not_modified (failed): modified its argument 'w0' in place
+"""
 import torch
 
 

@@ -1,4 +1,7 @@
-"""Mistake: keeps the blocks in a plain Python list, so PyTorch never registers them (no resblocks.* in state_dict/parameters, not moved by .to())."""
+"""Mistake: keeps the blocks in a plain Python list, so PyTorch never registers them (no resblocks.* in state_dict/parameters, not moved by .to()).
+
+Fails: netresdeep_has_the_notes_layers (failed): lacks 'resblocks.0
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -1,4 +1,7 @@
-"""Mistake: batch norm applied before the conv in the block, relu(conv(bn(x))) + x."""
+"""Mistake: batch norm applied before the conv in the block, relu(conv(bn(x))) + x.
+
+Fails: resblock_forward_matches_reference (failed): differs from the expected values
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

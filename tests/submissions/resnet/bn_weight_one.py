@@ -1,4 +1,7 @@
-"""Mistake: never sets the batch-norm weight to 0.5, it stays at PyTorch's default 1."""
+"""Mistake: never sets the batch-norm weight to 0.5, it stays at PyTorch's default 1.
+
+Fails: resblock_initialisation (failed): batch_norm.weight should start at 0.5
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

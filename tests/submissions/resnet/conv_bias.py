@@ -1,4 +1,7 @@
-"""Mistake: the ResBlock conv keeps its bias (bias=False left out), although batch norm right after makes it useless."""
+"""Mistake: the ResBlock conv keeps its bias (bias=False left out), although batch norm right after makes it useless.
+
+Fails: resblock_has_the_notes_layers (failed): bias=False
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

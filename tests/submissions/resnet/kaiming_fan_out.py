@@ -1,4 +1,7 @@
-"""Mistake: Kaiming init in fan_out mode (mode='fan_out') instead of the default fan_in."""
+"""Mistake: Kaiming init in fan_out mode (mode='fan_out') instead of the default fan_in.
+
+Fails: resblock_initialisation (failed): mode='fan_out'
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

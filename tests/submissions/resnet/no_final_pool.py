@@ -1,4 +1,7 @@
-"""Mistake: NetResDeep forgets the max-pool after the residual blocks; view(-1, 8*8*n_chans1) then makes 4 rows per image."""
+"""Mistake: NetResDeep forgets the max-pool after the residual blocks; view(-1, 8*8*n_chans1) then makes 4 rows per image.
+
+Fails: netresdeep_forward_matches_reference (failed): has shape [24, 2]; expected [6, 2]
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

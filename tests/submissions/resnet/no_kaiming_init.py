@@ -1,4 +1,7 @@
-"""Mistake: leaves the ResBlock conv at PyTorch's default init instead of kaiming_normal_ for ReLU."""
+"""Mistake: leaves the ResBlock conv at PyTorch's default init instead of kaiming_normal_ for ReLU.
+
+Fails: resblock_initialisation (failed): Kaiming normal for ReLU
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

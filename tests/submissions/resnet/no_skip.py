@@ -1,4 +1,7 @@
-"""Mistake: the ResBlock has no skip connection, it returns relu(bn(conv(x))) without + x."""
+"""Mistake: the ResBlock has no skip connection, it returns relu(bn(conv(x))) without + x.
+
+Fails: resblock_forward_matches_reference (failed): no skip connection
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

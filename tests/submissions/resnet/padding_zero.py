@@ -1,4 +1,7 @@
-"""Mistake: the ResBlock conv has no padding (padding=1 left out), so each block shrinks the image by 2 and out + x no longer fits."""
+"""Mistake: the ResBlock conv has no padding (padding=1 left out), so each block shrinks the image by 2 and out + x no longer fits.
+
+Fails: resblock_forward_matches_reference (error): needs padding 1
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

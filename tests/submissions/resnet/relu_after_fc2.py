@@ -1,4 +1,7 @@
-"""Mistake: NetResDeep applies a ReLU to the output of fc2 too, so negative logits become 0."""
+"""Mistake: NetResDeep applies a ReLU to the output of fc2 too, so negative logits become 0.
+
+Fails: netresdeep_forward_matches_reference (failed): differs from the expected values
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

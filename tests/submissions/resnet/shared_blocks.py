@@ -1,4 +1,7 @@
-"""Mistake: copies the notes' `n_blocks * [ResBlock(n_chans=n_chans1)]`, which repeats ONE block object n_blocks times, so all blocks share their weights."""
+"""Mistake: copies the notes' `n_blocks * [ResBlock(n_chans=n_chans1)]`, which repeats ONE block object n_blocks times, so all blocks share their weights.
+
+Fails: blocks_do_not_share_weights (failed): share weights
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -1,4 +1,7 @@
-"""Mistake: adds the skip connection before the ReLU, relu(bn(conv(x)) + x), instead of after it."""
+"""Mistake: adds the skip connection before the ReLU, relu(bn(conv(x)) + x), instead of after it.
+
+Fails: resblock_forward_matches_reference (failed): the skip added inside the ReLU
+"""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
