@@ -67,28 +67,39 @@ def tensor(
     reshape). ``mistakes`` maps a description of a known mistake to the output it gives.
     """
     expected = expected.detach().cpu()
-    if isinstance(value, torch.Tensor):  # values the grader already unpacked from a reply
-        value = RemoteTensor(value.detach().cpu(), "cpu", False, None)
-    if not isinstance(value, RemoteTensor) or value.is_ndarray:
-        raise fail(f"{what} returned {describe(value)}; expected a torch.Tensor of shape {list(expected.shape)}")
-    accepted = {tuple(expected.shape), *(tuple(s) for s in shapes)}
-    if value.shape not in accepted:
-        hint = _mistake_by_shape(value, mistakes)
-        raise fail(
-            f"{what} has shape {list(value.shape)}; expected {list(expected.shape)}{hint}",
-            got_shape=list(value.shape),
-            expected_shape=list(expected.shape),
-        )
-    if value.dtype != expected.dtype:
-        raise fail(f"{what} has dtype {value.dtype}; expected {expected.dtype}")
+    value = shaped(value, tuple(expected.shape), expected.dtype, what=what, shapes=shapes, mistakes=mistakes)
     if device is not None and torch.device(value.device).type != torch.device(device).type:
         raise fail(f"{what} is on device {value.device}; expected it on {device} (where its inputs were)")
     got = value.data.reshape(expected.shape)
     close, details = compare(got, expected, rtol=rtol, atol=atol)
     if not close:
         mistake = _mistake_by_value(got, expected, mistakes, rtol, atol)
-        raise fail(f"{what} {details['summary']}{mistake}", **details)
+        summary = details.pop("summary")
+        raise fail(f"{what} {summary}{mistake}", **details)
     return got
+
+
+def shaped(
+    value: Any,
+    shape: tuple[int, ...],
+    dtype: torch.dtype,
+    *,
+    what: str,
+    shapes: Iterable[tuple[int, ...]] = (),
+    mistakes: Mapping[str, torch.Tensor] | None = None,
+) -> RemoteTensor:
+    """Check that ``value`` is a tensor of ``shape`` (or one of ``shapes``) and ``dtype``."""
+    if isinstance(value, torch.Tensor):  # values the grader already unpacked from a reply
+        value = RemoteTensor(value.detach().cpu(), "cpu", False, None)
+    if not isinstance(value, RemoteTensor) or value.is_ndarray:
+        raise fail(f"{what} returned {describe(value)}; expected a torch.Tensor of shape {list(shape)}")
+    if value.shape not in {tuple(shape), *(tuple(s) for s in shapes)}:
+        hint = _mistake_by_shape(value, mistakes)
+        raise fail(f"{what} has shape {list(value.shape)}; expected {list(shape)}{hint}",
+                   got_shape=list(value.shape), expected_shape=list(shape))
+    if value.dtype != dtype:
+        raise fail(f"{what} has dtype {value.dtype}; expected {dtype}")
+    return value
 
 
 def compare(

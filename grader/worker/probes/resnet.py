@@ -26,9 +26,10 @@ def conv1_gradient(ctx: ProbeContext, n_chans1: int, n_blocks: int, seed: int) -
 @probe
 def train(ctx: ProbeContext, n_chans1: int, n_blocks: int, seed: int, data_seed: int, images: int,
           epochs: int, lr: float, batch_size: int = 64) -> dict[str, Any]:
-    """Train a fresh NetResDeep on the offline two-class images; return its weights and loss curve.
+    """Train a fresh NetResDeep on the offline two-class images; return its loss curve.
 
-    The grader evaluates the returned weights itself, on images the worker never sees.
+    The trained model stays in the worker for :func:`predict`, which the grader calls with
+    held-out images the worker has not seen before.
     """
     model = build(ctx, "resnet", "NetResDeep", {"n_chans1": n_chans1, "n_blocks": n_blocks}, seed)
     x, y = two_class_images(images, data_seed)
@@ -48,4 +49,14 @@ def train(ctx: ProbeContext, n_chans1: int, n_blocks: int, seed: int, data_seed:
             optimizer.step()
             total += loss.item() * len(batch)
         curve.append(total / len(x))
-    return {"state": dict(model.state_dict()), "curve": curve}
+    ctx.prepared["trained"] = model
+    return {"curve": curve}
+
+
+@probe
+def predict(ctx: ProbeContext, images: torch.Tensor) -> torch.Tensor:
+    """The logits of the model :func:`train` left behind, in eval mode, for ``images``."""
+    model = ctx.prepared["trained"]
+    model.eval()
+    with torch.no_grad():
+        return model(images.to(ctx.device))
