@@ -80,6 +80,38 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
     sys.exit(EXIT_PASSED if result.all_passed else EXIT_FAILED)
 
 
+@main.command("bench")
+@click.argument("exercises", nargs=-1)
+@click.option("--submission", type=click.Path(path_type=Path), default=Path("exercises"), show_default=True,
+              help="Folder holding the exercise modules to measure.")
+@click.option("--device", "device", type=click.Choice(["cpu", "cuda", "all"]), default="cpu", show_default=True,
+              help="Where to measure; 'all' measures on the CPU and, if present, the GPU.")
+@click.option("--rounds", type=int, default=7, show_default=True, help="Timed rounds per object (after a warm-up).")
+@click.option("--threads", type=int, default=1, show_default=True, help="Torch threads in each worker (both sides).")
+def bench_command(exercises: tuple[str, ...], submission: Path, device: str, rounds: int, threads: int) -> None:
+    """Measure the throughput of your code against the reference (items/s and their ratio)."""
+    from grader.engine import BenchRequest, run_bench
+    from grader.render.terminal import render_bench
+
+    console = Console()
+    devices = ["cpu", "cuda"] if device == "all" else [device]
+    request = BenchRequest(submission=submission, exercises=list(exercises), devices=devices, rounds=rounds,
+                           limits=Limits(threads=threads))
+    try:
+        with console.status("Measuring..."):
+            result = run_bench(request)
+    except UsageError as exc:
+        console.print(f"Error: {exc}", style="red", markup=False, highlight=False)
+        sys.exit(EXIT_USAGE)
+    except Exception:
+        logging.getLogger("grader").exception("internal error")
+        console.print(f"The grader failed; this is not your fault. Details are in {_log_file()}.",
+                      style="red", markup=False, highlight=False)
+        sys.exit(EXIT_INTERNAL)
+    render_bench(result, console)
+    sys.exit(EXIT_FAILED if result.problems and not result.measurements else EXIT_PASSED)
+
+
 @main.command("list")
 def list_command() -> None:
     """Show the exercises, their points and the objects to implement."""

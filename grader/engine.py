@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import logging
 import secrets
 import time
@@ -12,11 +13,15 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+import torch
 
 from grader import catalog
-from grader.plugin import GraderPlugin
-from grader.results import CheckResult, RunResult
+from grader.checking import Verdict
+from grader.plugin import SOLUTIONS_DIR, GraderPlugin
+from grader.results import BenchResult, CheckResult, RunResult
 from grader.session import SubmissionSession
+from grader.throughput import measure
+from grader.worker.probes.bench import SUBJECTS
 from grader.worker.limits import Limits
 from grader.workers import Launcher, start_launcher
 
@@ -40,6 +45,18 @@ class CheckRequest:
     device: str = "cpu"
 
 
+def _validated(submission: Path, names: list[str]) -> tuple[Path, list[catalog.Exercise]]:
+    """The submission folder and the exercises asked for, or a :class:`UsageError` saying what is wrong."""
+    submission = Path(submission)
+    if not submission.is_dir():
+        raise UsageError(f"No submission folder at '{submission}'. "
+                         "Pass the folder holding your exercise modules with --submission.")
+    try:
+        return submission, catalog.select(names)
+    except catalog.UnknownExercise as exc:
+        raise UsageError(str(exc)) from None
+
+
 def grader_version() -> str:
     try:
         return metadata.version("torch-course-grader")
@@ -53,13 +70,7 @@ def run_checks(
     on_result: Callable[[CheckResult], None] | None = None,
 ) -> RunResult:
     """Grade ``request.submission``; start (and stop) a launcher unless one is given."""
-    submission = Path(request.submission)
-    if not submission.is_dir():
-        raise UsageError(f"No submission folder at '{submission}'. Pass the folder holding your exercise modules with --submission.")
-    try:
-        exercises = catalog.select(request.exercises)
-    except catalog.UnknownExercise as exc:
-        raise UsageError(str(exc)) from None
+    submission, exercises = _validated(request.submission, request.exercises)
     seed = request.seed if request.seed is not None else secrets.randbits(32)
     started, clock = datetime.datetime.now(datetime.timezone.utc), time.perf_counter()
     own_launcher = launcher is None
@@ -104,3 +115,50 @@ def run_checks(
         warnings=warnings,
     )
 
+
+
+@dataclass
+class BenchRequest:
+    """What to benchmark: the objects of ``exercises`` that have a throughput subject."""
+
+    submission: Path
+    exercises: list[str] = field(default_factory=list)
+    devices: list[str] = field(default_factory=lambda: ["cpu"])
+    rounds: int = 7
+    seed: int | None = None
+    limits: Limits = field(default_factory=Limits)
+
+
+def run_bench(request: BenchRequest, launcher: Launcher | None = None) -> BenchResult:
+    """Measure the student's throughput against the reference for each benchmarked object."""
+    submission, exercises = _validated(request.submission, request.exercises)
+    generator = torch.Generator().manual_seed(request.seed if request.seed is not None else secrets.randbits(32))
+    result = BenchResult()
+    own_launcher = launcher is None
+    launcher = launcher or start_launcher()
+    try:
+        for device in request.devices:
+            if device.startswith("cuda") and not torch.cuda.is_available():
+                result.problems.append(f"{device}: skipped, no CUDA device on this machine")
+                continue
+            sessions = [SubmissionSession(launcher, path, request.limits, device) for path in (submission, SOLUTIONS_DIR)]
+            try:
+                for exercise in exercises:
+                    student, reference = (s.student(exercise) for s in sessions)
+                    reference_module = importlib.import_module(f"solutions.{exercise.name}")
+                    for name, subject in SUBJECTS.items():
+                        if subject.exercise != exercise.name:
+                            continue
+                        try:
+                            measured = measure(student, reference, name, reference_module, generator,
+                                               rounds=request.rounds, device=device)
+                            result.measurements.append(measured.to_details())
+                        except Verdict as verdict:
+                            result.problems.append(f"{name} on {device}: {verdict.message}")
+            finally:
+                for session in sessions:
+                    session.close()
+    finally:
+        if own_launcher:
+            launcher.close()
+    return result

@@ -151,3 +151,19 @@ class RunResult:
 
 def _not_serialisable(value: Any) -> Any:
     raise TypeError(f"results must hold plain data, got {type(value).__name__}")
+
+
+@dataclass
+class BenchResult:
+    """``grader bench`` of one submission: one measurement per object and device.
+
+    Each measurement is the plain-data form of :class:`grader.throughput.Measurement`
+    (``to_details()``): the figures a performance check also puts in its details.
+    """
+
+    measurements: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=2, allow_nan=False, default=_not_serialisable)

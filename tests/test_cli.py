@@ -63,3 +63,14 @@ def test_list_shows_every_exercise_with_its_points():
     assert run.returncode == 0
     for name in ("linear_model", "encoding", "convnet", "resnet", "evaluation"):
         assert name in run.stdout
+
+
+def test_bench_prints_each_object_with_its_ratio():
+    run = grader("bench", "encoding", "--submission", "solutions", "--rounds", "3", "--device", "all")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "one_hot" in run.stdout and "ratio" in run.stdout
+    assert "cuda" in run.stdout  # measured, or skipped with the reason
+
+
+def test_bench_of_an_unknown_exercise_exits_2():
+    assert grader("bench", "resnt").returncode == 2

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from typing import Any
 
 import torch
 
-from grader import expect
+from grader import expect, throughput
 from grader.catalog import Exercise
-from grader.checking import Student, Verdict, check, fail
-from grader.worker.probes.encoding import expected_digest, labels
+from grader.checking import Student, check, fail
 from solutions import encoding as reference
 
 FORBIDDEN = {"torch.nn.functional.one_hot": "build the encoding yourself with scatter_"}
@@ -113,53 +110,12 @@ def test_does_not_call_functional_one_hot(student: Student, rng: torch.Generator
         expect.not_called(call.calls, FORBIDDEN, what=f"{name}()")
 
 
-def _timed_one_hot(handle: Student, seed: int, n: int, num_classes: int, timeout_s: float) -> tuple[float, Any]:
-    handle.probe("encoding.prepare_labels", what="preparing labels", seed=seed, n=n, num_classes=num_classes)
-    start = time.perf_counter()
-    handle.probe("encoding.one_hot_prepared", what=f"one_hot({n:,} labels)", timeout_s=timeout_s)
-    elapsed = time.perf_counter() - start
-    return elapsed, handle.probe("encoding.prepared_digest", what=f"one_hot({n:,} labels)")
-
-
-def _verify_digest(value: Any, seed: int, n: int, num_classes: int) -> None:
-    expected = expected_digest(labels(seed, n, num_classes), num_classes)
-    if not isinstance(value, dict) or value.get("shape") != expected["shape"] or value.get("dtype") != expected["dtype"]:
-        raise fail(f"one_hot of {n:,} labels did not return a float32 [{n}, {num_classes}] tensor")
-    same_columns = isinstance(value["column_sums"], expect.RemoteTensor) and torch.equal(
-        value["column_sums"].data, expected["column_sums"])
-    if not same_columns or value["rows_min_max"] != expected["rows_min_max"] or value["checksum"] != expected["checksum"]:
-        raise fail(f"one_hot of {n:,} labels returned wrong values")
-
-
 @check(points=2, kind="performance",
        hint="One vectorised scatter_ call encodes a million labels in milliseconds; a Python loop over them takes seconds.")
 def test_one_hot_throughput(student: Student, reference_solution: Student, exercise: Exercise, rng: torch.Generator) -> None:
     """one_hot keeps at least half the reference's throughput on a million labels"""
-    n, rounds, floor = int(exercise.threshold("speed_labels")), int(exercise.threshold("speed_rounds")), exercise.threshold("one_hot_speed_floor")
-    seeds = torch.randint(0, 2**31, (rounds + 1,), generator=rng).tolist()
-    reference_s, student_s = [], []
-    for index, seed in enumerate(seeds):  # the first round warms both up and is not counted
-        ref_time, _ = _timed_one_hot(reference_solution, seed, n, 10, exercise.call_timeout_s)
-        budget = max(5.0, 50 * ref_time / floor)
-        try:
-            stu_time, value = _timed_one_hot(student, seed, n, 10, budget)
-        except Verdict as verdict:
-            if verdict.outcome != "timeout":
-                raise
-            raise fail(f"one_hot took more than {budget:.1f} s on {n:,} labels, where the reference takes "
-                       f"{ref_time * 1000:.1f} ms: vectorise it") from None
-        _verify_digest(value, seed, n, 10)
-        if index:
-            reference_s.append(ref_time)
-            student_s.append(stu_time)
-        if stu_time > 20 * ref_time / floor:  # hopeless: no need for more rounds
-            reference_s, student_s = [ref_time], [stu_time]
-            break
-    ratios = [r / s for r, s in zip(reference_s, student_s)]
-    ratio = statistics.median(ratios)
-    details = {"ratios": ratios, "median_ratio": ratio, "floor": floor,
-               "student_s": student_s, "reference_s": reference_s, "labels": n}
-    student.details.update(details)
-    if ratio < floor:
-        raise fail(f"one_hot is {1 / ratio:.1f}× slower than the reference on {n:,} labels (throughput ratio "
-                   f"{ratio:.3f}, floor {floor:g}): replace Python loops by one scatter_ call", **details)
+    measurement = throughput.measure(student, reference_solution, "encoding.one_hot", reference, rng,
+                                     rounds=int(exercise.threshold("speed_rounds")))
+    student.details.update(measurement.to_details())
+    throughput.expect_floor(measurement, exercise.threshold("one_hot_speed_floor"),
+                            advice="replace Python loops by one scatter_ call")

@@ -7,7 +7,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from grader import expect, modules
+from grader import expect, modules, throughput
 from grader.catalog import Exercise
 from grader.checking import Student, check, explaining, fail
 from grader.data.images import two_class_images
@@ -179,3 +179,28 @@ def test_netresdeep_learns_the_two_class_images(student: Student, exercise: Exer
     if accuracy < threshold:
         raise fail(f"after {len(curve)} epochs the network classifies {accuracy:.1%} of held-out images correctly; "
                    f"at least {threshold:.0%} is expected (losses per epoch: {', '.join(f'{v:.3f}' for v in curve)})")
+
+
+@check(points=1, kind="performance",
+       hint="Keep forward to the layers themselves: no Python loop over the batch, no copies or .cpu()/.numpy() round trips.")
+def test_resblock_throughput(student: Student, reference_solution: Student, exercise: Exercise,
+                             rng: torch.Generator) -> None:
+    """ResBlock forward+backward keeps at least half the reference's throughput"""
+    _expect_speed(student, reference_solution, exercise, rng, "resnet.ResBlock")
+
+
+@check(points=1, kind="performance",
+       hint="Keep forward to the layers themselves: no Python loop over the batch, no copies or .cpu()/.numpy() round trips.")
+def test_netresdeep_throughput(student: Student, reference_solution: Student, exercise: Exercise,
+                               rng: torch.Generator) -> None:
+    """NetResDeep forward+backward keeps at least half the reference's throughput"""
+    _expect_speed(student, reference_solution, exercise, rng, "resnet.NetResDeep")
+
+
+def _expect_speed(student: Student, reference_solution: Student, exercise: Exercise, rng: torch.Generator,
+                  subject: str) -> None:
+    measurement = throughput.measure(student, reference_solution, subject, reference, rng,
+                                     rounds=int(exercise.threshold("speed_rounds")))
+    student.details.update(measurement.to_details())
+    throughput.expect_floor(measurement, exercise.threshold("block_speed_floor"),
+                            advice="look for work done per sample in Python, or tensors copied for nothing")

@@ -22,7 +22,7 @@ from grader.render import (
     summary_line,
     visible,
 )
-from grader.results import CheckResult, ExerciseResult, RunResult
+from grader.results import BenchResult, CheckResult, ExerciseResult, RunResult
 
 _PASSED_STYLE = "bold green"
 _FAILED_STYLE = "bold red"
@@ -85,3 +85,19 @@ def _check_cell(check: CheckResult) -> RenderableType:
 def _outcome_style(outcome: str) -> str:
     return _OUTCOME_STYLES.get(outcome, _FAILED_STYLE)
 
+
+
+def render_bench(result: BenchResult, console: Console) -> None:
+    """One row per measured object: the student's and the reference's items/s, their ratio."""
+    table = Table(box=box.SIMPLE_HEAD, title="Throughput against the reference", title_justify="left")
+    for column in ("object", "device", "yours (items/s)", "reference (items/s)", "ratio", "quartiles", "rounds"):
+        table.add_column(column, justify="left" if column in ("object", "device") else "right")
+    for m in result.measurements:
+        low, high = m["ratio_quartiles"]
+        style = "green" if m["median_ratio"] >= 0.9 else "yellow" if m["median_ratio"] >= 0.5 else "red"
+        table.add_row(Text(m["title"]), m["device"], f"{m['student_items_per_s']:,.0f}",
+                      f"{m['reference_items_per_s']:,.0f}", Text(f"{m['median_ratio']:.2f}", style=style),
+                      f"{low:.2f}–{high:.2f}", str(len(m["ratios"])))
+    console.print(table)
+    for problem in result.problems:
+        console.print(Text(problem, style="yellow"))

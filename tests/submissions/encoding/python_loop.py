@@ -1,6 +1,6 @@
 """Mistake: fills the one-hot rows with a Python for-loop over the labels instead of one scatter_ call (far too slow on 10^6 labels).
 
-Fails: one_hot_throughput (failed): vectorise it
+Fails: one_hot_throughput (failed): slower than the reference
 """
 import torch
 

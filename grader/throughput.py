@@ -1,0 +1,146 @@
+"""Throughput of a student's object relative to the reference, measured fairly.
+
+Student and reference run in identical workers forked from the same zygote, with the same
+thread count, on the same fresh inputs, alternated round by round (A B, then B A). The
+grader times each call itself, around the round trip; a round is long enough (``target_s``)
+that the round trip is negligible. Every round's outputs are verified against what the
+reference computes in the grader's own process, so caching or skipping work cannot win.
+The figure is the median of the per-round ratios, with its spread.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import torch
+
+from grader import expect
+from grader.checking import Student, Verdict, fail
+from grader.worker.probes.bench import SUBJECTS, Subject
+
+WARMUP_ROUNDS = 1
+
+
+@dataclass
+class Measurement:
+    """Throughput of one object: the student's against the reference's, on one device."""
+
+    subject: str
+    title: str
+    device: str
+    items_per_call: int
+    calls_per_round: int
+    student_s: list[float]
+    reference_s: list[float]
+
+    @property
+    def ratios(self) -> list[float]:
+        """Per round: the student's throughput over the reference's (1.0 = as fast)."""
+        return [r / s for r, s in zip(self.reference_s, self.student_s)]
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+    @property
+    def spread(self) -> tuple[float, float]:
+        """The lower and upper quartile of the per-round ratios."""
+        ratios = sorted(self.ratios)
+        if len(ratios) < 2:
+            return ratios[0], ratios[0]
+        low, _, high = statistics.quantiles(ratios, n=4, method="inclusive")
+        return low, high
+
+    @property
+    def slowdown(self) -> float:
+        """How many times longer the student's code takes (median of the per-round ratios)."""
+        return statistics.median(s / r for s, r in zip(self.student_s, self.reference_s))
+
+    def items_per_s(self, seconds: list[float]) -> float:
+        return self.items_per_call * self.calls_per_round / statistics.median(seconds)
+
+    def to_details(self) -> dict[str, Any]:
+        """The figures a report shows: what ``grader bench`` prints, as plain data."""
+        return {
+            **asdict(self),
+            "ratios": self.ratios,
+            "median_ratio": self.ratio,
+            "ratio_quartiles": list(self.spread),
+            "slowdown": self.slowdown,
+            "student_items_per_s": self.items_per_s(self.student_s),
+            "reference_items_per_s": self.items_per_s(self.reference_s),
+        }
+
+
+def expected_digests(subject: Subject, reference_module: Any, seeds: list[int]) -> list[torch.Tensor]:
+    """What the reference gives on the inputs of ``seeds``, computed in this (trusted) process."""
+    target = subject.setup(reference_module, "cpu")
+    return [subject.digest(subject.call(target, subject.make_inputs(seed, "cpu"))) for seed in seeds]
+
+
+def _timed_round(handle: Student, name: str, seeds: list[int], timeout_s: float) -> tuple[float, Any]:
+    handle.probe("bench.prepare", what=f"preparing {name}", subject=name, seeds=seeds)
+    start = time.perf_counter()
+    handle.probe("bench.run", what=name, timeout_s=timeout_s)
+    elapsed = time.perf_counter() - start
+    return elapsed, handle.probe("bench.digest", what=name)
+
+
+def _verify(digests: Any, expected: list[torch.Tensor], name: str) -> None:
+    if not isinstance(digests, list) or len(digests) != len(expected):
+        raise fail(f"{name} did not return one output per input")
+    for got, want in zip(digests, expected):
+        if not isinstance(got, expect.RemoteTensor) or not expect.compare(got.data, want, rtol=1e-3, atol=1e-3)[0]:
+            raise fail(f"{name} returned wrong values on fresh inputs during the timing: a result must be "
+                       "computed from each call's own inputs")
+
+
+def measure(student: Student, reference: Student, name: str, reference_module: Any, generator: torch.Generator,
+            *, rounds: int = 7, target_s: float = 0.05, device: str = "cpu") -> Measurement:
+    """Time ``name`` (a key of :data:`SUBJECTS`) for the student against the reference."""
+    subject = SUBJECTS[name]
+
+    def seeds(count: int) -> list[int]:
+        return torch.randint(0, 2**31, (count,), generator=generator).tolist()
+
+    # Warm up both and size the rounds on the reference: one call first, then enough calls.
+    first = seeds(1)
+    reference_first, _ = _timed_round(reference, name, first, reference.timeout_s)
+    calls = max(1, math.ceil(target_s / max(reference_first, 1e-6)))
+    budget = max(10.0, 40 * reference_first * calls)
+    student_s: list[float] = []
+    reference_s: list[float] = []
+    for index in range(WARMUP_ROUNDS + rounds):
+        round_seeds = seeds(calls)
+        expected = expected_digests(subject, reference_module, round_seeds)
+        order = (reference, student) if index % 2 == 0 else (student, reference)
+        times = {}
+        for handle in order:
+            try:
+                times[handle], digests = _timed_round(handle, name, round_seeds, budget)
+            except Verdict as verdict:
+                if handle is student and verdict.outcome == "timeout":
+                    reference_time = reference_first * calls
+                    raise fail(f"{subject.title}: your code is more than {budget / reference_time:.0f}× slower than "
+                               f"the reference (it ran past {budget:.1f} s where the reference takes "
+                               f"{reference_time:.3f} s)") from None
+                raise
+            _verify(digests, expected, name)
+        if index >= WARMUP_ROUNDS:
+            student_s.append(times[student])
+            reference_s.append(times[reference])
+        if times[student] > 50 * times[reference]:  # hopelessly slower: more rounds change nothing
+            student_s, reference_s = [times[student]], [times[reference]]
+            break
+    return Measurement(name, subject.title, device, subject.items, calls, student_s, reference_s)
+
+
+def expect_floor(measurement: Measurement, floor: float, *, advice: str) -> None:
+    """Fail unless the student keeps at least ``floor`` of the reference's throughput."""
+    if measurement.ratio < floor:
+        raise fail(f"{measurement.title}: your code is {measurement.slowdown:.1f}× slower than the reference "
+                   f"(throughput ratio {measurement.ratio:.2f}, floor {floor:g}): {advice}")
