@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -31,6 +33,21 @@ def _setup_logging() -> None:
     logger = logging.getLogger("grader")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+
+
+@contextmanager
+def exit_codes_for_errors(console: Console) -> Iterator[None]:
+    """Turn a usage error into exit code 2 and anything unexpected into exit code 3, logged."""
+    try:
+        yield
+    except UsageError as exc:
+        console.print(f"Error: {exc}", style="red", markup=False, highlight=False)
+        sys.exit(EXIT_USAGE)
+    except Exception:
+        logging.getLogger("grader").exception("internal error")
+        console.print(f"The grader failed; this is not your fault. Details are in {_log_file()}.",
+                      style="red", markup=False, highlight=False)
+        sys.exit(EXIT_INTERNAL)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,19 +78,11 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
     limits = Limits(threads=threads, call_timeout_s=timeout)
     request = CheckRequest(submission=submission, exercises=list(exercises), include_hidden=include_hidden,
                            seed=seed, limits=limits)
-    try:
-        with console.status("Grading...") as status:
-            result = run_checks(request, on_result=lambda r: status.update(f"Grading {r.exercise}: {r.title}"))
+    with exit_codes_for_errors(console), console.status("Grading...") as status:
+        result = run_checks(request, on_result=lambda r: status.update(f"Grading {r.exercise}: {r.title}"))
+    with exit_codes_for_errors(console):
         render_terminal(result, console)
         paths = write_reports(result, out, junit_xml)
-    except UsageError as exc:
-        console.print(f"Error: {exc}", style="red", markup=False, highlight=False)
-        sys.exit(EXIT_USAGE)
-    except Exception:
-        logging.getLogger("grader").exception("internal error")
-        console.print(f"The grader failed; this is not your fault. Details are in {_log_file()}.",
-                      style="red", markup=False, highlight=False)
-        sys.exit(EXIT_INTERNAL)
     console.print(f"Report: {paths['html']}", markup=False, highlight=False)
     if result.has_grader_error:
         sys.exit(EXIT_INTERNAL)
@@ -97,17 +106,8 @@ def bench_command(exercises: tuple[str, ...], submission: Path, device: str, rou
     devices = ["cpu", "cuda"] if device == "all" else [device]
     request = BenchRequest(submission=submission, exercises=list(exercises), devices=devices, rounds=rounds,
                            limits=Limits(threads=threads))
-    try:
-        with console.status("Measuring..."):
-            result = run_bench(request)
-    except UsageError as exc:
-        console.print(f"Error: {exc}", style="red", markup=False, highlight=False)
-        sys.exit(EXIT_USAGE)
-    except Exception:
-        logging.getLogger("grader").exception("internal error")
-        console.print(f"The grader failed; this is not your fault. Details are in {_log_file()}.",
-                      style="red", markup=False, highlight=False)
-        sys.exit(EXIT_INTERNAL)
+    with exit_codes_for_errors(console), console.status("Measuring..."):
+        result = run_bench(request)
     render_bench(result, console)
     sys.exit(EXIT_FAILED if result.problems and not result.measurements else EXIT_PASSED)
 
