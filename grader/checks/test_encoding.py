@@ -114,8 +114,6 @@ def test_does_not_call_functional_one_hot(student: Student, rng: torch.Generator
        hint="One vectorised scatter_ call encodes a million labels in milliseconds; a Python loop over them takes seconds.")
 def test_one_hot_throughput(student: Student, reference_solution: Student, exercise: Exercise, rng: torch.Generator) -> None:
     """one_hot keeps at least half the reference's throughput on a million labels"""
-    measurement = throughput.measure(student, reference_solution, "encoding.one_hot", reference, rng,
-                                     rounds=int(exercise.threshold("speed_rounds")))
-    student.details.update(measurement.to_details())
-    throughput.expect_floor(measurement, exercise.threshold("one_hot_speed_floor"),
-                            advice="replace Python loops by one scatter_ call")
+    throughput.judge(student, reference_solution, "encoding.one_hot", reference, rng,
+                     floor=exercise.threshold("one_hot_speed_floor"), rounds=int(exercise.threshold("speed_rounds")),
+                     advice="replace Python loops by one scatter_ call")

@@ -25,8 +25,15 @@ class Limits:
     open_files: int | None = 256
     #: Largest file the worker may write.
     file_size_mb: int | None = 256
+    #: Processes and threads the worker's user may run at once (a fork bomb stops here);
+    #: applied where the worker runs as a user of its own (the grader runs as root).
+    processes: int | None = 64
     #: Threads torch uses for intra-op parallelism in the worker.
     threads: int = 1
+    #: Largest submission, unpacked, and most files it may hold; checked by the grader
+    #: before a worker sees it (an archive's headers may lie, so also while unpacking).
+    submission_mb: int = 50
+    submission_files: int = 500
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -43,10 +50,19 @@ def current_address_space() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def apply(limits: Limits, *, cuda: bool = False) -> list[str]:
-    """Apply ``limits`` to this process; return the protections that could not be set."""
+def apply(limits: Limits, *, cuda: bool = False, own_user: bool = False) -> list[str]:
+    """Apply ``limits`` to this process; return the protections that could not be set.
+
+    ``own_user`` says the process runs as a user no other process has, so that a limit on
+    processes counts its own alone (root ignores that limit anyway).
+    """
     missing: list[str] = []
     _set(resource.RLIMIT_CORE, 0, missing, "core dumps")
+    if limits.processes is not None:
+        if own_user:
+            _set(resource.RLIMIT_NPROC, limits.processes, missing, "process count")
+        else:
+            missing.append("process count (needs a user of its own per worker)")
     if limits.cpu_s is not None:
         _set(resource.RLIMIT_CPU, limits.cpu_s, missing, "CPU time")
     if limits.open_files is not None:

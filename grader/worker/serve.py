@@ -14,6 +14,7 @@ import torch
 
 from grader import wire
 from grader.worker import limits as limits_module
+from grader.worker import sandbox
 from grader.worker.context import (
     ProbeContext,
     StudentProblem,
@@ -68,8 +69,10 @@ def _close_all_but(keep: list[int]) -> None:
 
 
 def serve(channel: socket.socket, submission_dir: Path, limits: limits_module.Limits, device: str) -> None:
-    """Apply ``limits``, then answer requests until the grader closes the channel."""
-    missing = limits_module.apply(limits, cuda=device.startswith("cuda"))
+    """Enter the sandbox, apply ``limits``, then answer requests until the grader closes the channel."""
+    cuda = device.startswith("cuda")
+    box = sandbox.isolate(submission_dir, cuda=cuda)
+    missing = box.missing + limits_module.apply(limits, cuda=cuda, own_user=box.own_user)
     torch.set_num_threads(max(1, limits.threads))
     os.chdir(submission_dir)
     install_submission(submission_dir)

@@ -2,7 +2,8 @@
 
 It never runs a torch op on more than one thread (a process that has, and then forks,
 gives children that hang at their first parallel op), and it never touches CUDA, so a
-worker may. It talks to the grader over a ``SOCK_SEQPACKET`` control socket; each fork
+worker may. When a worker ends, the zygote kills whatever it left running under its user
+and removes its private folder (:func:`~grader.worker.sandbox.sweep`). It talks to the grader over a ``SOCK_SEQPACKET`` control socket; each fork
 request carries the worker's channel and output descriptors (``SCM_RIGHTS``).
 """
 
@@ -15,6 +16,8 @@ import signal
 import socket
 import sys
 from typing import Any
+
+from grader.worker.sandbox import sweep
 
 
 def set_parent_death_signal(sig: int = signal.SIGKILL) -> None:
@@ -33,13 +36,14 @@ def warm_up() -> None:
     import torch.nn.functional as F
     import torchvision  # noqa: F401
 
-    from grader.worker import probes, serve  # noqa: F401
+    from grader.worker import probes, sandbox, serve  # noqa: F401
 
     torch.set_num_threads(1)
     x = torch.ones(4, 3, 8, 8)
     F.max_pool2d(torch.tanh(F.conv2d(x, torch.ones(2, 3, 3, 3), padding=1)), 2).sum()
     (torch.ones(8, 8) @ torch.ones(8, 8)).sum()
     probes.load_all()
+    sandbox.readable_paths(cuda=False)
 
 
 class Zygote:
@@ -60,6 +64,7 @@ class Zygote:
                 return
             self.children.discard(pid)
             self.ended[pid] = status
+            sweep(pid)
 
     def loop(self) -> None:
         signal.signal(signal.SIGCHLD, self.reap)
@@ -98,11 +103,18 @@ class Zygote:
         return pid
 
     def shutdown(self) -> None:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         for pid in list(self.children):
             try:
                 os.killpg(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+        for pid in list(self.children):
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+            sweep(pid)
         sys.exit(0)
 
 

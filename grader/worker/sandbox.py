@@ -1,0 +1,248 @@
+"""The walls a worker puts up around itself before it imports student code (Linux).
+
+In order, as root where the grader runs as root: a clean environment; a private folder
+(``grader-worker-<pid>``) holding a copy of the submission and a temporary folder; a new
+network namespace (no network at all); a private mount namespace in which the copy is
+mounted over the submission's path, ``solutions/`` and the checks are covered by empty
+folders, and folders only root may enter (``/root`` holding the interpreter, say) are
+replaced by views showing only what the worker needs; then a user and group of its own
+(``UID_BASE + pid``: a limit on processes counts for it alone, and it cannot signal, trace
+or read another worker); then Landlock rules: read only the interpreter, site-packages and
+the grader's worker modules, write only its private folder, no TCP, no signals outside.
+
+Each mechanism that the system lacks is skipped and named, and the run's report lists it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import shutil
+import signal
+import stat
+import sys
+import sysconfig
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.worker import landlock
+
+#: First user id of the workers' users: worker ``pid`` runs as ``UID_BASE + pid``. Far above
+#: the ids that systems, containers (systemd-nspawn ends at 0x6FFFFFFF) and directories give out.
+UID_BASE = 2_000_000_000
+
+_CLONE_NEWNS, _CLONE_NEWNET = 0x00020000, 0x40000000
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
+_MS_BIND, _MS_REC, _MS_PRIVATE = 4096, 16384, 1 << 18
+_PR_SET_PDEATHSIG = 1
+#: Environment variables a worker keeps; the rest (tokens, keys, paths) is dropped.
+_KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER")
+#: System folders of shared libraries a lazily loaded extension may need.
+_SYSTEM_LIBRARIES = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/etc/ld.so.cache")
+_GRADER_DIR = Path(__file__).resolve().parents[1]
+#: What no worker may read: the reference solutions and the checks (hidden ones included).
+FORBIDDEN = (_GRADER_DIR.parent / "solutions", _GRADER_DIR / "checks")
+
+
+@dataclass
+class Sandbox:
+    """What :func:`isolate` set up for one worker, and what it could not."""
+
+    submission_dir: Path
+    private_dir: Path
+    own_user: bool = False
+    missing: list[str] = field(default_factory=list)
+
+
+def worker_uid(pid: int) -> int:
+    """The user (and group) id worker ``pid`` runs as when the grader runs as root."""
+    return UID_BASE + pid
+
+
+def private_dir(pid: int) -> Path:
+    """The folder of worker ``pid``: its copy of the submission and its temporary files."""
+    return Path(tempfile.gettempdir()) / f"grader-worker-{pid}"
+
+
+def isolate(submission_dir: Path, *, cuda: bool = False) -> Sandbox:
+    """Put this worker in its sandbox; the submission stays readable (and writable) at its path."""
+    pid = os.getpid()
+    box = Sandbox(submission_dir=submission_dir, private_dir=private_dir(pid))
+    root = sys.platform.startswith("linux") and os.geteuid() == 0
+    _make_private_dir(box.private_dir)
+    _clean_environment(box.private_dir / "tmp")
+    if not root:
+        box.missing += ["a user of its own per worker (the grader is not running as root)",
+                        "network namespace (the grader is not running as root)"]
+    else:
+        _unshare(_CLONE_NEWNET, "network namespace", box.missing)
+        if _unshare(_CLONE_NEWNS, "mount namespace", box.missing):
+            box.own_user = _private_mounts(box, pid, cuda)
+        else:
+            box.missing.append("a user of its own per worker (it needs the mount namespace)")
+    if box.own_user:
+        _drop_privileges(worker_uid(pid))
+    try:
+        landlock.restrict(read=readable_paths(cuda=cuda), write=[submission_dir, box.private_dir, Path("/dev/shm")],
+                          devices=[Path("/dev")])
+    except OSError as exc:
+        box.missing.append(f"file access rules (Landlock: {exc.strerror or exc})")
+    return box
+
+
+def _make_private_dir(path: Path) -> None:
+    if path.is_symlink():
+        path.unlink()
+    elif path.exists():  # left by an earlier worker whose pid this one reuses
+        shutil.rmtree(path)
+    path.mkdir(mode=0o700)
+    (path / "tmp").mkdir()
+
+
+def _clean_environment(tmp: Path) -> None:
+    kept = {k: os.environ[k] for k in _KEPT_ENVIRONMENT if k in os.environ}
+    os.environ.clear()
+    os.environ.update(kept, HOME=str(tmp), TMPDIR=str(tmp))
+    tempfile.tempdir = str(tmp)
+
+
+def _private_mounts(box: Sandbox, pid: int, cuda: bool) -> bool:
+    """Copy the submission and arrange the worker's view of the files; whether it may drop root."""
+    copy = box.private_dir / "submission"
+    shutil.copytree(box.submission_dir, copy, symlinks=True)
+    uid = worker_uid(pid)
+    for path in [box.private_dir, *box.private_dir.rglob("*")]:
+        os.lchown(path, uid, uid)
+    try:
+        _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
+        for hidden in FORBIDDEN:
+            if hidden.is_dir() and not box.submission_dir.resolve().is_relative_to(hidden):
+                _mount("tmpfs", hidden, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k,mode=0555")
+        needed = [*readable_paths(cuda=cuda), box.submission_dir, box.private_dir]
+        _reveal([p for p in needed if p.exists()], uid)
+        _mount(copy, box.submission_dir, None, _MS_BIND | _MS_REC)
+    except OSError as exc:
+        box.missing.append(f"a user of its own per worker (could not arrange its files: {exc})")
+        return False
+    return True
+
+
+def _reveal(needed: list[Path], uid: int) -> None:
+    """Make every path of ``needed`` reachable by ``uid``, whose folders above may be closed to it.
+
+    A folder only its owner may enter (``/root``, a ``0700`` temporary folder) is covered,
+    in this mount namespace only, by an empty one anybody may enter, into which the entries
+    that lead to ``needed`` are mounted back; nothing else of the folder is visible.
+    """
+    for _ in range(64):
+        closed = _topmost_closed_folder(needed, uid)
+        if closed is None:
+            return
+        entries = sorted({p.relative_to(closed).parts[0] for p in needed if p != closed and p.is_relative_to(closed)})
+        handles = {name: os.open(closed / name, os.O_PATH | os.O_CLOEXEC) for name in entries}
+        try:
+            _mount("tmpfs", closed, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=64k,mode=0755")
+            for name, fd in handles.items():
+                target = closed / name
+                if stat.S_ISDIR(os.fstat(fd).st_mode):
+                    target.mkdir()
+                else:
+                    target.touch()
+                _mount(f"/proc/self/fd/{fd}", target, None, _MS_BIND | _MS_REC)
+        finally:
+            for fd in handles.values():
+                os.close(fd)
+    raise OSError("folders nested too deep to reveal")
+
+
+def _topmost_closed_folder(paths: list[Path], uid: int) -> Path | None:
+    folders = {folder for path in paths for folder in path.parents}
+    closed = [folder for folder in folders if not _enterable(folder, uid)]
+    return min(closed, key=lambda p: len(p.parts)) if closed else None
+
+
+def _enterable(folder: Path, uid: int) -> bool:
+    info = folder.stat()
+    return bool(info.st_mode & stat.S_IXOTH) or (info.st_uid == uid and bool(info.st_mode & stat.S_IXUSR))
+
+
+@functools.lru_cache(maxsize=2)
+def readable_paths(cuda: bool) -> list[Path]:
+    """What a worker may read: the interpreter, its libraries, site-packages, the worker's modules.
+
+    The same for every worker forked from one zygote, so computed once there.
+    """
+    folders = {os.path.abspath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *sysconfig.get_paths().values())}
+    folders |= set(_SYSTEM_LIBRARIES)
+    folders.add(os.path.dirname(os.path.realpath(sys.executable)))
+    folders |= {os.path.abspath(p) for p in sys.path if p and os.path.isdir(p) and not _holds_forbidden(Path(p))}
+    # Modules already imported from folders that also hold forbidden ones (the project's root).
+    prefixes = tuple(f.rstrip("/") + "/" for f in folders)
+    for module in list(sys.modules.values()):
+        origin = getattr(module, "__file__", None)
+        if isinstance(origin, str) and not origin.startswith(prefixes):
+            folders.add(origin)
+    folders.add("/proc/self")
+    if cuda:  # the CUDA driver reads its state from /proc and /sys
+        folders |= {"/proc", "/sys"}
+    return sorted(Path(f) for f in folders if os.path.isabs(f) and not _holds_forbidden(Path(f)))
+
+
+def _holds_forbidden(path: Path) -> bool:
+    return any(hidden.is_relative_to(path) or path.is_relative_to(hidden) for hidden in FORBIDDEN)
+
+
+def _unshare(flag: int, name: str, missing: list[str]) -> bool:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(flag) != 0:
+        missing.append(f"{name} ({os.strerror(ctypes.get_errno())})")
+        return False
+    return True
+
+
+def _mount(source: str | Path | None, target: str | Path, fstype: str | None, flags: int, data: str | None = None) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    encode = lambda value: None if value is None else os.fsencode(str(value))  # noqa: E731
+    if libc.mount(encode(source), encode(target), encode(fstype), ctypes.c_ulong(flags), encode(data)) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, f"mount on {target}: {os.strerror(code)}")
+
+
+def _drop_privileges(uid: int) -> None:
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    # Linux clears the parent-death signal when the credentials change: set it again.
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+
+def sweep(pid: int) -> None:
+    """After worker ``pid`` ended: kill what it left running under its user, remove its folder.
+
+    Run by the zygote as root. A worker's processes are killed with its process group, but
+    one that started a session of its own escapes that; none escapes its user id.
+    """
+    if sys.platform.startswith("linux") and os.geteuid() == 0:
+        uid = worker_uid(pid)
+        for _ in range(50):
+            if not _kill_processes_of(uid):
+                break
+    shutil.rmtree(private_dir(pid), ignore_errors=True)
+
+
+def _kill_processes_of(uid: int) -> bool:
+    found = False
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as status:
+                real = next((line.split()[1] for line in status if line.startswith("Uid:")), None)
+            if real == str(uid):
+                os.kill(int(entry.name), signal.SIGKILL)
+                found = True
+        except (OSError, ValueError):
+            continue
+    return found
