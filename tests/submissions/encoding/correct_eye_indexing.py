@@ -1,7 +1,4 @@
-"""Correct: picks rows of an identity matrix (index_select(torch.eye(C), 0, labels)) instead of scatter_, and moves the class axis with movedim.
-
-F.one_hot is not used. (Note for the grader's authors: this one does not call scatter_.)
-"""
+"""Correct: one_hot picks rows of an identity matrix (index_select(torch.eye(C), 0, labels)); one_hot_along compares the labels with arange(C) laid along `dim`. No scatter_ at all."""
 import torch
 
 
@@ -28,5 +25,15 @@ def one_hot(target, num_classes):
 
 def one_hot_along(indices, num_classes, dim):
     _validate(indices, num_classes)
-    encoded = _eye_rows(indices, num_classes)  # class axis last: [*indices.shape, C]
-    return encoded.movedim(-1, dim).contiguous()
+    # Same idea as the identity matrix, for any axis: the entry for class c is 1 where the
+    # label equals c. Comparing with arange(C), shaped to lie along `dim`, broadcasts
+    # straight into the final layout (no copy to move the class axis).
+    k = indices.dim()
+    if not -(k + 1) <= dim <= k:
+        raise IndexError(f"dim {dim} is out of range, expected {-(k + 1)} <= dim <= {k}")
+    if dim < 0:
+        dim += k + 1
+    class_shape = [1] * (k + 1)
+    class_shape[dim] = num_classes
+    classes = torch.arange(num_classes, device=indices.device).view(class_shape)
+    return (indices.long().unsqueeze(dim) == classes).to(torch.float32)

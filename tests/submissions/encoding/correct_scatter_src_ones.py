@@ -16,6 +16,8 @@ def one_hot_along(indices, num_classes, dim):
             raise ValueError(
                 f"label {offending[0].item()} is out of range for num_classes={num_classes}"
             )
+    if dim < -(indices.dim() + 1) or dim > indices.dim():
+        raise IndexError(f"dim={dim} is out of range for indices with {indices.dim()} dimensions")
     if dim < 0:
         dim += indices.dim() + 1
     index = indices.to(torch.int64).unsqueeze(dim)

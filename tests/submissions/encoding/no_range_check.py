@@ -16,6 +16,8 @@ def one_hot(target, num_classes):
 def one_hot_along(indices, num_classes, dim):
     if indices.is_floating_point() or indices.is_complex() or indices.dtype == torch.bool:
         raise TypeError(f"one_hot_along needs integer labels, not {indices.dtype}")
+    if not -(indices.dim() + 1) <= dim <= indices.dim():
+        raise IndexError(f"dim {dim} is out of range for a {indices.dim()}-d indices tensor")
     if dim < 0:
         dim = dim + indices.dim() + 1
     shape = list(indices.shape)

@@ -24,6 +24,8 @@ def one_hot(target, num_classes):
 
 def one_hot_along(indices, num_classes, dim):
     _check_labels(indices, num_classes)
+    if not -(indices.dim() + 1) <= dim <= indices.dim():
+        raise IndexError(f"dim {dim} is out of range for a {indices.dim()}-d indices tensor")
     if dim < 0:
         dim = dim + indices.dim() + 1
     shape = list(indices.shape)
