@@ -71,6 +71,7 @@ def test_l2_penalty_sends_a_gradient_to_every_parameter(student: Student, rng: t
     result, grads = reply["result"], reply["grads"]
     if grads is None:
         if isinstance(result, expect.RemoteTensor):
+            expect.shaped(result, (), result.dtype, what="l2_penalty(model)")
             raise fail("l2_penalty(model) returned a tensor that is not attached to the parameters' graph, so adding "
                        "it to the loss changes no gradient: sum p.pow(2) over model.parameters() (not "
                        "state_dict(), whose tensors are detached; no torch.no_grad(), no .detach())")

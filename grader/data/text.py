@@ -46,7 +46,7 @@ agreeable as his aunt declares, we ought to think ourselves very lucky.”
 “Lucky?” said he. “It is the first time I have heard four thousand a year called luck;
 in my day it was called _prudence_.”
 
-Eleanor laughed, though she would not have owned it; and her younger sisters, who
+Eleanor laughed -- though she would not have owned it -- and her younger sisters, who
 understood nothing of the matter but that a stranger was coming, began at once to
 quarrel about which of them should wear the blue ribbons.
 """

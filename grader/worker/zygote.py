@@ -42,6 +42,8 @@ def warm_up() -> None:
     x = torch.ones(4, 3, 8, 8)
     F.max_pool2d(torch.tanh(F.conv2d(x, torch.ones(2, 3, 3, 3), padding=1)), 2).sum()
     (torch.ones(8, 8) @ torch.ones(8, 8)).sum()
+    # The first optimizer a process creates imports torch._dynamo (seconds): pay it once here.
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1).step()
     probes.load_all()
     sandbox.readable_paths(cuda=False)
 

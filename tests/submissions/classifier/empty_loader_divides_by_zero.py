@@ -1,0 +1,24 @@
+"""Mistake: divides by the number of samples without checking it, so an empty loader raises ZeroDivisionError.
+
+Fails: train_epoch_with_an_empty_loader_raises_value_error (failed): expected ValueError
+"""
+import torch
+from torch import nn
+
+def make_fc_classifier(n_in, n_hidden, n_out):
+    return nn.Sequential(nn.Linear(n_in, n_hidden), nn.Tanh(), nn.Linear(n_hidden, n_out), nn.LogSoftmax(dim=1))
+
+def train_epoch(model, loader, optimizer, loss_fn):
+    device = next(model.parameters()).device
+    model.train()
+    total, count = 0.0, 0
+    for imgs, labels in loader:
+        imgs, labels = imgs.to(device), labels.to(device)
+        outputs = model(imgs.view(imgs.shape[0], -1))
+        loss = loss_fn(outputs, labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * labels.shape[0]
+        count += labels.shape[0]
+    return total / count

@@ -1,0 +1,26 @@
+"""Mistake: calls imgs.to(device) and labels.to(device) without keeping the results, as if .to() moved in place.
+
+Fails: every_batch_is_moved_to_the_given_device (failed): assign the result
+"""
+import torch
+
+
+def pick_device():
+    return torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu")
+
+
+def training_loop(n_epochs, optimizer, model, loss_fn, train_loader, device):
+    losses = []
+    for epoch in range(1, n_epochs + 1):
+        loss_train = 0.0
+        for imgs, labels in train_loader:
+            imgs.to(device=device)
+            labels.to(device=device)
+            outputs = model(imgs)
+            loss = loss_fn(outputs, labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            loss_train += loss.item()
+        losses.append(loss_train / len(train_loader))
+    return losses

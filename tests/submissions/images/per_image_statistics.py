@@ -1,0 +1,29 @@
+"""Mistake: takes the statistics over H and W of each image separately instead of over the whole batch per channel.
+
+Fails: normalize_per_channel_matches_reference (failed): statistics per image and channel
+"""
+import torch
+
+def _check(images):
+    if len(images) == 0:
+        raise ValueError("no images")
+    h, w = images[0].shape[:2]
+    for i, img in enumerate(images):
+        if img.ndim != 3 or img.shape[2] not in (3, 4):
+            raise ValueError(f"image {i} has shape {tuple(img.shape)}")
+        if tuple(img.shape[:2]) != (h, w):
+            raise ValueError(f"image {i} has another size")
+
+
+def to_chw_batch(images):
+    _check(images)
+    return torch.stack([torch.as_tensor(img).permute(2, 0, 1)[:3] for img in images])
+
+
+def normalize_per_channel(batch):
+    x = batch.float() if not batch.is_floating_point() else batch
+    mean = x.mean(dim=(2, 3), keepdim=True)
+    std = x.std(dim=(2, 3), keepdim=True)
+    if (std == 0).any():
+        raise ValueError(f"channel {int((std == 0).nonzero()[0, 1])} is constant")
+    return (x - mean) / std

@@ -1,0 +1,34 @@
+"""Mistake: train() builds SGD with the notes' lr=0.01 whatever lr it is given.
+
+Fails: train_uses_sgd_and_mse_loss (failed): pass the lr argument
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+
+class LinearModel(nn.Module):
+    """One affine unit, y_pred = x · w + b, for inputs of shape [N, 1]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = nn.Linear(1, 1)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.linear(x)
+
+
+def train(model: nn.Module, x: Tensor, y: Tensor, epochs: int, lr: float) -> list[float]:
+    """Full-batch SGD on the summed squared error; the loss before each epoch's step."""
+    criterion = nn.MSELoss(reduction="sum")
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    losses = []
+    for _ in range(epochs):
+        loss = criterion(model(x), y)
+        losses.append(loss.item())
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return losses

@@ -1,0 +1,32 @@
+"""Mistake: make_mlp() returns one network built once at import, so every caller trains the same module.
+
+Fails: make_mlp_builds_the_notes_network (failed): returned the same module twice
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+
+MODEL = nn.Sequential(nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 32), nn.Tanh(), nn.Linear(32, 1))
+
+
+def make_mlp() -> nn.Module:
+    """A fresh nn.Sequential: Linear(1, 32), Tanh, Linear(32, 32), Tanh, Linear(32, 1)."""
+    return MODEL
+
+
+def fit(model: nn.Module, x: Tensor, y: Tensor, lr: float, epochs: int) -> list[float]:
+    """Full-batch gradient descent on the mean squared error, p -= lr * p.grad; the loss before each update."""
+    criterion = nn.MSELoss()
+    losses = []
+    for _ in range(epochs):
+        loss = criterion(model(x), y)
+        loss.backward()
+        with torch.no_grad():
+            for param in model.parameters():
+                param -= lr * param.grad
+        model.zero_grad()
+        losses.append(loss.item())
+    return losses

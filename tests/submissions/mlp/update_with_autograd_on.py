@@ -1,0 +1,28 @@
+"""Mistake: fit() updates the parameters in place without torch.no_grad(), which PyTorch refuses for leaves that require grad.
+
+Fails: fit_follows_the_reference_on_sin (error): torch.no_grad()
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+
+def make_mlp() -> nn.Module:
+    """A fresh nn.Sequential: Linear(1, 32), Tanh, Linear(32, 32), Tanh, Linear(32, 1)."""
+    return nn.Sequential(nn.Linear(1, 32), nn.Tanh(), nn.Linear(32, 32), nn.Tanh(), nn.Linear(32, 1))
+
+
+def fit(model: nn.Module, x: Tensor, y: Tensor, lr: float, epochs: int) -> list[float]:
+    """Full-batch gradient descent on the mean squared error, p -= lr * p.grad; the loss before each update."""
+    criterion = nn.MSELoss()
+    losses = []
+    for _ in range(epochs):
+        loss = criterion(model(x), y)
+        loss.backward()
+        for param in model.parameters():
+            param -= lr * param.grad
+        model.zero_grad()
+        losses.append(loss.item())
+    return losses

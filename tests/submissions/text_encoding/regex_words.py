@@ -1,0 +1,29 @@
+"""Mistake: finds words with the regular expression r"\\w+", which cuts them at apostrophes and hyphens.
+
+Fails: clean_words_of_a_whole_text (failed): regular expression
+"""
+import torch
+
+PUNCTUATION = '.,;:"!?”“_-'
+
+import re
+
+
+def clean_words(text):
+    return re.findall(r"\w+", text.lower())
+
+def char_one_hot(line):
+    letter_t = torch.zeros(len(line), 128)
+    for i, letter in enumerate(line):
+        letter_index = ord(letter.lower()) if ord(letter) < 128 else 0
+        letter_t[i][letter_index] = 1
+    return letter_t
+
+def word_index(words):
+    return {word: i for (i, word) in enumerate(sorted(set(words)))}
+
+def words_one_hot(words, index):
+    word_t = torch.zeros(len(words), len(index))
+    for i, word in enumerate(words):
+        word_t[i][index[word]] = 1
+    return word_t

@@ -1,0 +1,28 @@
+"""Mistake: adds unknown words to the caller's index with setdefault instead of raising KeyError.
+
+Fails: unknown_word_raises_key_error (failed): a new entry of the index
+"""
+import torch
+
+PUNCTUATION = '.,;:"!?”“_-'
+
+def clean_words(text):
+    words = [word.strip(PUNCTUATION) for word in text.lower().split()]
+    return [word for word in words if word]
+
+def char_one_hot(line):
+    letter_t = torch.zeros(len(line), 128)
+    for i, letter in enumerate(line):
+        letter_index = ord(letter.lower()) if ord(letter) < 128 else 0
+        letter_t[i][letter_index] = 1
+    return letter_t
+
+def word_index(words):
+    return {word: i for (i, word) in enumerate(sorted(set(words)))}
+
+def words_one_hot(words, index):
+    columns = [index.setdefault(word, len(index)) for word in words]
+    word_t = torch.zeros(len(words), len(index))
+    for i, column in enumerate(columns):
+        word_t[i][column] = 1
+    return word_t
