@@ -57,8 +57,9 @@ def train_step(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Call
          AFTER its update, and ``"loss"``: ``loss_tracker.result()`` after its update if there
          is a tracker, else this batch's ``loss.item()``.
 
-    Example: with metrics = [SparseCategoricalAccuracy()] and no tracker ->
-    {"sparse_categorical_accuracy": 0.40625, "loss": 2.3126}.
+    Example (the notes' random 28x28 inputs, 10 classes, a first batch of 32): with
+    metrics = [SparseCategoricalAccuracy()] and no tracker ->
+    {"sparse_categorical_accuracy": 0.125, "loss": 2.3126} (chance is 0.1 and ln 10 = 2.30).
 
     Pitfalls: forgetting ``model.train()`` (after an evaluation the model is still in eval
     mode: dropout off, batch norm frozen); a second forward pass for the metrics (dropout
@@ -81,7 +82,7 @@ def test_step(model: nn.Module, loss_fn: Callable[[Tensor, Tensor], Tensor], inp
     Out: ``{"val_" + metric.name: metric.result(), ..., "val_loss": ...}``, Python floats,
          "val_loss" being the tracker's result if there is a tracker, else this batch's loss.
 
-    Example: {"val_sparse_categorical_accuracy": 0.875, "val_loss": 0.4114}.
+    Example: after training, {"val_sparse_categorical_accuracy": 0.875, "val_loss": 0.4114}.
 
     Pitfalls: leaving the model in training mode (dropout drops, batch norm learns from the
     validation batch); building an autograd graph nobody uses (no ``torch.no_grad()``).

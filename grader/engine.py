@@ -72,6 +72,9 @@ def run_checks(
     """Grade ``request.submission``; start (and stop) a launcher unless one is given."""
     submission, exercises = _validated(request.submission, request.exercises)
     seed = request.seed if request.seed is not None else secrets.randbits(32)
+    # The references computed here share the machine with the workers: one thread each
+    # keeps them from fighting over the cores (the workers set their own count).
+    torch.set_num_threads(1)
     started, clock = datetime.datetime.now(datetime.timezone.utc), time.perf_counter()
     own_launcher = launcher is None
     launcher = launcher or start_launcher()
