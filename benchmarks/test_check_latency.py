@@ -34,3 +34,8 @@ def test_grader_check_of_the_five_core_exercises_against_a_bare_torch_import(ben
 def test_grader_check_of_one_exercise(benchmark, tmp_path):
     check = [sys.executable, "-m", "grader.cli", "check", "linear_model", "--submission", "solutions", "--out", str(tmp_path)]
     benchmark.pedantic(_seconds, args=(check, tmp_path), rounds=ROUNDS, iterations=1)
+
+
+def test_grader_check_of_the_whole_course(benchmark, tmp_path):
+    check = [sys.executable, "-m", "grader.cli", "check", "--submission", "solutions", "--out", str(tmp_path)]
+    benchmark.pedantic(_seconds, args=(check, tmp_path), rounds=1, iterations=1)
