@@ -15,7 +15,7 @@ from grader.session import SubmissionSession
 from grader.worker.limits import Limits
 from solutions import encoding as reference_encoding
 
-ROUNDS = 9
+ROUNDS = 15
 
 
 @pytest.fixture
