@@ -142,6 +142,9 @@ class Student:
             watch=list(watch),
             return_args=return_args,
         )
+        if not (isinstance(value, dict) and "result" in value and isinstance(value.get("calls"), list)):
+            raise Verdict("forbidden", f"{what or name + '()'}: the worker's reply is not what the grader's probe "
+                          "sends; the code tampered with the grader's worker")
         return Call(result=value["result"], calls=value["calls"], args_after=value.get("args_after"))
 
     def probe(self, probe: str, *, what: str, timeout_s: float | None = None, **args: Any) -> Any:

@@ -112,6 +112,84 @@ def bench_command(exercises: tuple[str, ...], submission: Path, device: str, rou
     sys.exit(EXIT_FAILED if result.problems and not result.measurements else EXIT_PASSED)
 
 
+@main.command("grade")
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports/grades"), show_default=True,
+              help="Folder of the gradebook, the exports and the class report.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Submissions graded at once  [default: the number of CPU cores]")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds one call of a student's code may take  [default: each exercise's own]")
+@click.option("--memory", type=click.IntRange(min=64), default=Limits.memory_mb, show_default=True,
+              help="Megabytes of memory each worker may use beyond what torch takes.")
+@click.option("--resume", is_flag=True,
+              help="Continue the last batch in --out, with its seed and options: grade only what it has no result for.")
+@click.option("--student", "students", multiple=True,
+              help="Grade only this student (repeat for several): a regrade, kept beside the earlier runs.")
+@click.option("--exercise", "exercises", multiple=True, help="Grade only this exercise (repeat for several).")
+@click.option("--hidden/--public-only", "include_hidden", default=True, show_default=True,
+              help="Run the hidden checks too.")
+@click.option("--seed", type=int, default=None, help="Seed of the hidden checks' inputs (default: random per batch).")
+def grade_command(submissions: Path, out: Path, workers: int | None, timeout: float | None, memory: int,
+                  resume: bool, students: tuple[str, ...], exercises: tuple[str, ...], include_hidden: bool,
+                  seed: int | None) -> None:
+    """Grade every submission under SUBMISSIONS (a folder or a .zip per student) into a gradebook."""
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from grader.batch import BatchRequest, grade_batch
+    from grader.batch import Progress as BatchProgress
+
+    console = Console()
+    request = BatchRequest(submissions=submissions, out=out, exercises=list(exercises), students=list(students),
+                           workers=workers, limits=Limits(call_timeout_s=timeout, memory_mb=memory),
+                           include_hidden=include_hidden, seed=seed, resume=resume)
+    columns = (TextColumn("Grading"), BarColumn(), MofNCompleteColumn(), TextColumn("elapsed"), TimeElapsedColumn(),
+               TextColumn("left"), TimeRemainingColumn(), TextColumn("{task.fields[last]}"))
+    with exit_codes_for_errors(console), Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("grading", total=None, last="")
+
+        def show(progress: BatchProgress) -> None:
+            last = f"{progress.student}: {progress.status}" if progress.student else ""
+            bar.update(task, total=progress.total, completed=progress.done, last=escape(last))
+
+        try:
+            summary = grade_batch(request, on_progress=show)
+        except KeyboardInterrupt:
+            console.print(f"Interrupted. Every result so far is in {out}; run the same command with --resume "
+                          "to grade the rest.", style="yellow", markup=False, highlight=False)
+            sys.exit(130)
+    what = "Resumed" if summary.resumed else "Started"
+    console.print(f"{what} batch {summary.batch_id}: {summary.found} submissions found, {summary.already_graded} "
+                  f"already graded, {summary.graded_now} graded now "
+                  f"({', '.join(f'{n} {s}' for s, n in sorted(summary.statuses.items())) or 'nothing to do'}) "
+                  f"in {summary.duration_s:.0f} s.", markup=False, highlight=False)
+    for note in summary.skipped:
+        console.print(f"Skipped {note}", style="yellow", markup=False, highlight=False)
+    console.print(f"Class report: {summary.outputs['class_report']}", markup=False, highlight=False)
+    console.print(f"Grades (CSV): {summary.outputs['csv']}", markup=False, highlight=False)
+    sys.exit(EXIT_INTERNAL if summary.statuses.get("failed") else EXIT_PASSED)
+
+
+@main.command("bundle")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="A new folder for the students' copy: stubs, grader, public checks, golden fixtures, CI workflow.")
+def bundle_command(out: Path) -> None:
+    """Build what students receive: it grades the public checks offline, without the reference solutions."""
+    from grader.bundle import BundleError, build_bundle
+
+    console = Console()
+    with exit_codes_for_errors(console), console.status("Recording the references' answers to the public checks..."):
+        try:
+            summary = build_bundle(out)
+        except BundleError as exc:
+            raise UsageError(f"the bundle cannot be built: {exc}") from None
+    console.print(f"Wrote {summary.out}: {len(summary.exercises)} exercises, {summary.public_checks} public checks "
+                  f"({summary.hidden_checks_left_out} hidden checks left out), {summary.recorded_calls} reference "
+                  "answers recorded. Hand out the folder (or push it as the course repository); students run "
+                  "'pip install .' then 'grader check'.", markup=False, highlight=False)
+
+
 @main.command("list")
 def list_command() -> None:
     """Show the exercises, their points and the objects to implement."""

@@ -18,6 +18,8 @@ class CheckInfo:
     kind: str
     hidden: bool
     hint: str
+    #: The first line of the check's docstring: the title students see.
+    title: str = ""
 
 
 def checks_of(exercise: catalog.Exercise) -> list[CheckInfo]:
@@ -28,8 +30,10 @@ def checks_of(exercise: catalog.Exercise) -> list[CheckInfo]:
         marks = [m for m in getattr(func, "pytestmark", []) if m.name == "grader"]
         if attr.startswith("test_") and marks:
             meta = marks[0].kwargs
+            doc = (func.__doc__ or "").strip()
+            title = doc.splitlines()[0].rstrip(".") if doc else attr.removeprefix("test_").replace("_", " ")
             found.append(CheckInfo(exercise.name, attr.removeprefix("test_"), meta["points"], meta["kind"],
-                                   meta["hidden"], meta["hint"]))
+                                   meta["hidden"], meta["hint"], title))
     return found
 
 

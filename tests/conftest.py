@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,11 +10,15 @@ from pathlib import Path
 import pytest
 
 from grader.engine import CheckRequest, run_checks
+from grader.pool import GradingPool
 from grader.results import RunResult
 from grader.workers import Zygote, Spawner, start_launcher
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBMISSIONS = Path(__file__).parent / "submissions"
+#: A secret in the environment of the process that starts the grading pool, as an
+#: instructor's shell holds tokens: no worker may ever see it.
+INSTRUCTOR_SECRET = ("GRADER_TEST_SECRET_TOKEN", "hunter2-do-not-leak")
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +26,19 @@ def launcher() -> Iterator[Zygote | Spawner]:
     started = start_launcher("fork")
     yield started
     started.close()
+
+
+@pytest.fixture(scope="session")
+def grading_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GradingPool]:
+    """Two grading processes for the whole session (started once: each imports torch)."""
+    folder = tmp_path_factory.mktemp("grading-pool")
+    os.environ[INSTRUCTOR_SECRET[0]] = INSTRUCTOR_SECRET[1]
+    try:
+        pool = GradingPool(2, folder / "logs", folder / "tmp")
+    finally:
+        del os.environ[INSTRUCTOR_SECRET[0]]
+    yield pool
+    pool.close()
 
 
 @pytest.fixture(scope="session")

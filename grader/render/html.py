@@ -27,15 +27,17 @@ from grader.results import RunResult
 
 log = logging.getLogger(__name__)
 
-_environment = jinja2.Environment(
+#: The Jinja2 environment of every HTML page the grader writes (this report and the class
+#: report): autoescaped everywhere, strict about undefined names.
+environment = jinja2.Environment(
     loader=jinja2.PackageLoader("grader.render", "templates"),
     autoescape=jinja2.select_autoescape(("html", "j2"), default_for_string=True, default=True),
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_environment.filters.update(score=format_score, visible=visible)
-_environment.globals.update(
+environment.filters.update(score=format_score, visible=visible)
+environment.globals.update(
     check_score=check_score, outcome_label=outcome_label, shows_hint=shows_hint
 )
 
@@ -53,7 +55,7 @@ class _DetailRow:
 
 def render_html(result: RunResult) -> str:
     """The report page for ``result``, as one HTML document."""
-    template = _environment.get_template("report.html.j2")
+    template = environment.get_template("report.html.j2")
     return template.render(
         result=result, checks_passed=checks_passed_line(result), detail_rows=_detail_rows
     )
@@ -102,11 +104,16 @@ def _chart(key: str, series: list[float], details: dict[str, Any]) -> str | None
                 _draw_ratios(axes, series)
             else:
                 _draw_curve(axes, key, series, details)
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="svg", metadata={"Date": None})
+            return svg_data_uri(figure)
     except Exception:
         log.warning("could not draw a chart of %r; showing it as text", key, exc_info=True)
         return None
+
+
+def svg_data_uri(figure: Any) -> str:
+    """A matplotlib figure as an SVG ``data:`` URI, for an ``<img>`` of a self-contained page."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

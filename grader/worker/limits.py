@@ -28,6 +28,8 @@ class Limits:
     #: Processes and threads the worker's user may run at once (a fork bomb stops here);
     #: applied where the worker runs as a user of its own (the grader runs as root).
     processes: int | None = 64
+    #: Most data one call may send back to the grader (a tensor of 10**8 floats is 400 MB).
+    reply_mb: int | None = 256
     #: Threads torch uses for intra-op parallelism in the worker.
     threads: int = 1
     #: Largest submission, unpacked, and most files it may hold; checked by the grader

@@ -71,6 +71,7 @@ def isolate(submission_dir: Path, *, cuda: bool = False) -> Sandbox:
     pid = os.getpid()
     box = Sandbox(submission_dir=submission_dir, private_dir=private_dir(pid))
     root = sys.platform.startswith("linux") and os.geteuid() == 0
+    readable = readable_paths(cuda=cuda)  # before the environment is cleaned: it reads LD_LIBRARY_PATH
     _make_private_dir(box.private_dir)
     _clean_environment(box.private_dir / "tmp")
     if not root:
@@ -79,16 +80,16 @@ def isolate(submission_dir: Path, *, cuda: bool = False) -> Sandbox:
     else:
         _unshare(_CLONE_NEWNET, "network namespace", box.missing)
         if _unshare(_CLONE_NEWNS, "mount namespace", box.missing):
-            box.own_user = _private_mounts(box, pid, cuda)
+            box.own_user = _private_mounts(box, pid, readable)
         else:
             box.missing.append("a user of its own per worker (it needs the mount namespace)")
     if box.own_user:
         _drop_privileges(worker_uid(pid))
     try:
-        landlock.restrict(read=readable_paths(cuda=cuda), write=[submission_dir, box.private_dir, Path("/dev/shm")],
+        landlock.restrict(read=readable, write=[submission_dir, box.private_dir, Path("/dev/shm")],
                           devices=[Path("/dev")])
     except OSError as exc:
-        box.missing.append(f"file access rules (Landlock: {exc.strerror or exc})")
+        box.missing.append(f"file access rules ({exc.strerror or exc})")
     return box
 
 
@@ -108,19 +109,18 @@ def _clean_environment(tmp: Path) -> None:
     tempfile.tempdir = str(tmp)
 
 
-def _private_mounts(box: Sandbox, pid: int, cuda: bool) -> bool:
+def _private_mounts(box: Sandbox, pid: int, readable: list[Path]) -> bool:
     """Copy the submission and arrange the worker's view of the files; whether it may drop root."""
-    copy = box.private_dir / "submission"
-    shutil.copytree(box.submission_dir, copy, symlinks=True)
-    uid = worker_uid(pid)
-    for path in [box.private_dir, *box.private_dir.rglob("*")]:
-        os.lchown(path, uid, uid)
+    copy, uid = box.private_dir / "submission", worker_uid(pid)
     try:
+        shutil.copytree(box.submission_dir, copy, symlinks=True)
+        for path in [box.private_dir, *box.private_dir.rglob("*")]:
+            os.lchown(path, uid, uid)
         _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
         for hidden in FORBIDDEN:
             if hidden.is_dir() and not box.submission_dir.resolve().is_relative_to(hidden):
                 _mount("tmpfs", hidden, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k,mode=0555")
-        needed = [*readable_paths(cuda=cuda), box.submission_dir, box.private_dir]
+        needed = [*readable, box.submission_dir, box.private_dir]
         _reveal([p for p in needed if p.exists()], uid)
         _mount(copy, box.submission_dir, None, _MS_BIND | _MS_REC)
     except OSError as exc:
@@ -185,9 +185,20 @@ def readable_paths(cuda: bool) -> list[Path]:
         if isinstance(origin, str) and not origin.startswith(prefixes):
             folders.add(origin)
     folders.add("/proc/self")
-    if cuda:  # the CUDA driver reads its state from /proc and /sys
-        folders |= {"/proc", "/sys"}
+    if cuda:  # the CUDA driver reads its state from /proc and /sys, its libraries from the loader's path
+        folders |= {"/proc", "/sys", *_loader_folders()}
     return sorted(Path(f) for f in folders if os.path.isabs(f) and not _holds_forbidden(Path(f)))
+
+
+def _loader_folders() -> set[str]:
+    """Where the dynamic loader finds libraries (``libcuda`` is loaded only when CUDA starts)."""
+    folders = {p for p in os.environ.get("LD_LIBRARY_PATH", "").split(":") if p}
+    for conf in Path("/etc/ld.so.conf.d").glob("*.conf"):
+        try:
+            folders |= {line.strip() for line in conf.read_text().splitlines() if line.strip().startswith("/")}
+        except OSError:
+            continue
+    return folders | {"/usr/local/cuda", "/usr/local/nvidia"}
 
 
 def _holds_forbidden(path: Path) -> bool:

@@ -83,15 +83,16 @@ def serve(channel: socket.socket, submission_dir: Path, limits: limits_module.Li
             header, buffers = wire.recv_message(channel)
         except EOFError:
             return
-        reply, out_buffers = handle(context, header, buffers)
+        reply, out_buffers = handle(context, header, buffers, limits.reply_mb)
         reply["nonce"] = header.get("nonce")
         sys.stdout.flush()
         sys.stderr.flush()
         wire.send_message(channel, reply, out_buffers)
 
 
-def handle(context: ProbeContext, header: dict[str, Any], buffers: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
-    """Run the probe a request names and describe how it went."""
+def handle(context: ProbeContext, header: dict[str, Any], buffers: list[bytes],
+           reply_mb: int | None = None) -> tuple[dict[str, Any], list[bytes]]:
+    """Run the probe a request names and describe how it went; a reply may carry at most ``reply_mb`` MB."""
     probe = PROBES.get(str(header.get("probe")))
     if probe is None:
         return {"status": "bad_request", "message": f"no probe named {header.get('probe')!r}"}, []
@@ -108,6 +109,10 @@ def handle(context: ProbeContext, header: dict[str, Any], buffers: list[bytes]) 
         reply = describe_exception(exc, context.submission_dir)
         reply["message"] = f"the value returned could not be read: {reply['message']}"
         return reply, []
+    size_mb = sum(len(b) for b in out_buffers) / 2**20
+    if reply_mb is not None and size_mb > reply_mb:
+        return {"status": "error", "type": "ValueError", "message": f"the value returned holds {size_mb:.0f} MB of "
+                f"data; at most {reply_mb} MB may come back from one call"}, []
     return {"status": "ok", "value": tree}, out_buffers
 
 

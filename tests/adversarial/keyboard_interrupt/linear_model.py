@@ -1,0 +1,6 @@
+"""Hostile: forward() raises KeyboardInterrupt."""
+from _correct import cost, gradient, gradient_descent, sgd
+
+
+def forward(x, w):
+    raise KeyboardInterrupt
