@@ -7,6 +7,7 @@ Exit codes (stable): 0 every check passed; 1 a check did not pass; 2 a usage err
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from rich.console import Console
 
 from grader import catalog
 from grader.engine import CheckRequest, UsageError, run_checks
+from grader.render.formats import FORMATS
 from grader.worker.limits import Limits
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -68,21 +70,32 @@ def main() -> None:
 @click.option("--seed", type=int, default=None, help="Seed of the hidden checks' inputs (default: random).")
 @click.option("--timeout", type=float, default=None, help="Seconds one call of your code may take.")
 @click.option("--threads", type=int, default=1, show_default=True, help="Torch threads in each worker.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default=None,
+              help="What to print: terminal (a table), github (a table, annotations and the job's step summary; "
+                   "the default on GitHub Actions), or one json, junit or markdown document on stdout.")
 def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit_xml: Path | None,
-                  include_hidden: bool, seed: int | None, timeout: float | None, threads: int) -> None:
+                  include_hidden: bool, seed: int | None, timeout: float | None, threads: int,
+                  output_format: str | None) -> None:
     """Grade EXERCISES (all of them if none is named) of a submission folder."""
     from grader.render.files import write_reports
+    from grader.render.formats import DOCUMENT_FORMATS, default_format, publish_to_github, render_document
     from grader.render.terminal import render_terminal
 
-    console = Console()
+    output_format = output_format or default_format(os.environ)
+    console = Console(stderr=output_format in DOCUMENT_FORMATS)
     limits = Limits(threads=threads, call_timeout_s=timeout)
     request = CheckRequest(submission=submission, exercises=list(exercises), include_hidden=include_hidden,
                            seed=seed, limits=limits)
     with exit_codes_for_errors(console), console.status("Grading...") as status:
         result = run_checks(request, on_result=lambda r: status.update(f"Grading {r.exercise}: {r.title}"))
     with exit_codes_for_errors(console):
-        render_terminal(result, console)
+        if output_format in DOCUMENT_FORMATS:
+            sys.stdout.write(render_document(result, output_format))
+        else:
+            render_terminal(result, console)
         paths = write_reports(result, out, junit_xml)
+        if output_format == "github":
+            publish_to_github(result, os.environ, sys.stdout)
     console.print(f"Report: {paths['html']}", markup=False, highlight=False)
     if result.has_grader_error:
         sys.exit(EXIT_INTERNAL)

@@ -135,6 +135,9 @@ class BenchRequest:
 def run_bench(request: BenchRequest, launcher: Launcher | None = None) -> BenchResult:
     """Measure the student's throughput against the reference for each benchmarked object."""
     submission, exercises = _validated(request.submission, request.exercises)
+    if SOLUTIONS_DIR is None:
+        raise UsageError("grader bench measures your code against the reference solutions, which this copy of the "
+                         "grader does not hold; your course's grader runs it")
     generator = torch.Generator().manual_seed(request.seed if request.seed is not None else secrets.randbits(32))
     result = BenchResult()
     own_launcher = launcher is None

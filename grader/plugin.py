@@ -17,16 +17,19 @@ from typing import Any
 import pytest
 import torch
 
-import solutions
-
-from grader import catalog
+from grader import catalog, golden
 from grader.checking import Student, Verdict
 from grader.results import CheckResult, ExerciseResult
 from grader.session import SubmissionSession
 
 log = logging.getLogger("grader")
 
-SOLUTIONS_DIR = Path(solutions.__file__).parent
+try:
+    import solutions
+
+    SOLUTIONS_DIR: Path | None = Path(solutions.__file__).parent
+except ImportError:  # a students' copy of the grader (``grader bundle``) ships no reference solutions
+    SOLUTIONS_DIR = None
 _STUDENT_KEY = pytest.StashKey[Student]()
 
 
@@ -115,8 +118,10 @@ class GraderPlugin:
         yield handle
 
     @pytest.fixture
-    def reference_solution(self, exercise: catalog.Exercise) -> Student:
+    def reference_solution(self, exercise: catalog.Exercise) -> Student | ReferenceNotShipped:
         """The reference solution, run in a worker exactly like the student's code (for timing)."""
+        if SOLUTIONS_DIR is None or not golden.references_available():
+            return ReferenceNotShipped()
         if self._reference_session is None:
             self._reference_session = SubmissionSession(
                 self.session.launcher, SOLUTIONS_DIR, self.session.limits, self.session.device
@@ -139,6 +144,14 @@ class GraderPlugin:
         return generator
 
     # ------------------------------------------------------------------ outcomes
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """Seed torch's global generator per check, so a check draws the same numbers whatever ran before it.
+
+        Golden fixtures (``grader.golden``) key the reference calls that draw from it by its state.
+        """
+        digest = hashlib.sha256(f"global:{item.nodeid}".encode()).digest()
+        torch.manual_seed(int.from_bytes(digest[:8], "little"))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
@@ -194,6 +207,26 @@ class GraderPlugin:
                 "this is not your fault: please report it"
             )
             log.error("check %s failed inside the grader:\n%s", item.nodeid, excinfo.getrepr(style="long"))
+
+
+class ReferenceNotShipped:
+    """Stands in for the reference's worker in a students' copy of the grader, which has no reference.
+
+    Speed is measured against the reference running beside the student's code, so a
+    performance check there is skipped, saying why, rather than judged against a guess.
+    """
+
+    timeout_s = 0.0
+
+    def __init__(self) -> None:
+        self.details: dict[str, Any] = {}
+
+    def probe(self, probe: str, *, what: str, **args: Any) -> Any:
+        raise Verdict("skipped", "speed is measured against the reference solution, which this copy of the grader "
+                                 "does not hold; the course's grader measures it")
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return self.probe("common.call", what=name)
 
 
 def _skip_reason(report: pytest.TestReport) -> str:
