@@ -91,6 +91,13 @@ def text_of(exc: BaseException, limit: int = 2000) -> str:
     return text[:limit] if isinstance(text, str) else "<unprintable message>"
 
 
+def raised(exc: BaseException, limit: int = 2000) -> dict[str, Any]:
+    """A caught exception as plain data: its type, the names of its classes (for ``isinstance``
+    on the grader's side) and its message."""
+    return {"raised": type(exc).__name__, "bases": [c.__name__ for c in type(exc).__mro__],
+            "message": text_of(exc, limit)}
+
+
 def student_traceback(exc: BaseException, submission_dir: Path, limit: int = 4000) -> str:
     """The traceback of ``exc`` cut down to the frames in the student's files."""
     frames = [

@@ -8,7 +8,7 @@ import torch
 
 from torch.overrides import TorchFunctionMode
 
-from grader.worker.context import ProbeContext
+from grader.worker.context import ProbeContext, raised
 from grader.worker.probes import probe
 
 OPTIMIZERS = {"SGD": torch.optim.SGD, "Adam": torch.optim.Adam}
@@ -57,7 +57,7 @@ def split(ctx: ProbeContext, n: int, val_fraction: float, generator_seed: int, g
     except Exception as exc:
         if not catch:
             raise
-        return {"raised": type(exc).__name__, "bases": [c.__name__ for c in type(exc).__mro__], "message": str(exc)[:500]}
+        return raised(exc, 500)
 
 
 @probe

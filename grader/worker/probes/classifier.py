@@ -9,7 +9,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from grader.data.images import two_class_images
-from grader.worker.context import ProbeContext, text_of
+from grader.worker.context import ProbeContext, raised
 from grader.worker.probes import probe
 from grader.worker.probes.modules import build
 
@@ -46,7 +46,7 @@ def train_epoch(ctx: ProbeContext, sizes: list[int], state: dict[str, torch.Tens
     except Exception as exc:
         if not catch:
             raise
-        reply.update(raised=type(exc).__name__, bases=[c.__name__ for c in type(exc).__mro__], message=text_of(exc))
+        reply.update(raised(exc))
     reply.update(state_after=dict(model.state_dict()), records=records)
     return reply
 

@@ -72,7 +72,7 @@ def raises(ctx: ProbeContext, module: str, name: str, args: list[Any], kwargs: d
     except NotImplementedError:
         raise
     except Exception as exc:  # the exception is the answer here
-        from grader.worker.context import text_of
+        from grader.worker.context import raised
 
-        return {"raised": type(exc).__name__, "bases": [c.__name__ for c in type(exc).__mro__], "message": text_of(exc)}
+        return raised(exc)
     return {"returned": result}

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from grader.worker.context import ProbeContext
+from grader.worker.context import ProbeContext, raised
 from grader.worker.probes import probe
 
 
@@ -66,9 +66,7 @@ def validate(ctx: ProbeContext, data: dict[str, list[Any]], num_classes: int, st
     except Exception as exc:
         if not catch:
             raise
-        reply["raised"] = type(exc).__name__
-        reply["bases"] = [c.__name__ for c in type(exc).__mro__]
-        reply["message"] = str(exc)[:500]
+        reply.update(raised(exc, 500))
     reply.update(records=model.records, training_after=model.training,
                  running_stats_changed=not torch.equal(running_before, model.batch_norm.running_mean))
     return reply

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.worker.context import ProbeContext, text_of
+from grader.worker.context import ProbeContext, raised
 from grader.worker.probes import probe
 
 
@@ -30,7 +30,7 @@ def to_chw_batch(ctx: ProbeContext, images: list[torch.Tensor], as_numpy: bool =
     except Exception as exc:
         if not catch:
             raise
-        reply.update(raised=type(exc).__name__, bases=[c.__name__ for c in type(exc).__mro__], message=text_of(exc))
+        reply.update(raised(exc))
     reply["unchanged"] = all(
         isinstance(now, (np.ndarray, torch.Tensor)) and torch.equal(torch.as_tensor(now).cpu(), before)
         for now, before in zip(given, originals)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
+from grader.data.images import two_class_images
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
 
@@ -18,6 +21,36 @@ def build(ctx: ProbeContext, module: str, cls: str, kwargs: dict[str, Any], seed
     if not isinstance(model, nn.Module):
         raise TypeError(f"{cls}(...) built a {type(model).__name__}, not an nn.Module")
     return model.to(ctx.device)
+
+
+def train_on_images(ctx: ProbeContext, model: nn.Module, *, images: int, data_seed: int, epochs: int, lr: float,
+                    momentum: float, batch_size: int, seed: int,
+                    penalty: Callable[[nn.Module], torch.Tensor] | None = None) -> list[float]:
+    """Train ``model`` with SGD on ``images`` offline two-class images, batches shuffled by ``seed``.
+
+    The loss is the cross-entropy, plus ``penalty(model)`` where given; returns the mean
+    loss of each epoch.
+    """
+    x, y = two_class_images(images, data_seed)
+    x, y = x.to(ctx.device), y.to(ctx.device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    generator = torch.Generator().manual_seed(seed)
+    curve = []
+    model.train()
+    for _ in range(epochs):
+        order = torch.randperm(len(x), generator=generator).to(ctx.device)
+        total = 0.0
+        for start in range(0, len(x), batch_size):
+            batch = order[start : start + batch_size]
+            loss = F.cross_entropy(model(x[batch]), y[batch])
+            if penalty is not None:
+                loss = loss + penalty(model)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(batch)
+        curve.append(total / len(x))
+    return curve
 
 
 def _layout(model: nn.Module) -> dict[str, Any]:

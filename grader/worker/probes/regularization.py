@@ -11,10 +11,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.data.images import two_class_images
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
-from grader.worker.probes.modules import build
+from grader.worker.probes.modules import build, train_on_images
 
 #: Input shape of :func:`penalty_model`, without the batch dimension.
 PENALTY_INPUT = (3, 6, 6)
@@ -92,21 +91,6 @@ def train(ctx: ProbeContext, n_chans1: int, seed: int, data_seed: int, images: i
     """
     model = build(ctx, "regularization", "NetBatchNorm", {"n_chans1": n_chans1}, seed)
     l2_penalty = ctx.obj("regularization", "l2_penalty")
-    x, y = two_class_images(images, data_seed)
-    x, y = x.to(ctx.device), y.to(ctx.device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
-    generator = torch.Generator().manual_seed(seed)
-    curve = []
-    model.train()
-    for _ in range(epochs):
-        order = torch.randperm(len(x), generator=generator).to(ctx.device)
-        total = 0.0
-        for start in range(0, len(x), batch_size):
-            batch = order[start : start + batch_size]
-            loss = F.cross_entropy(model(x[batch]), y[batch]) + l2_lambda * l2_penalty(model)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(batch)
-        curve.append(total / len(x))
+    curve = train_on_images(ctx, model, images=images, data_seed=data_seed, epochs=epochs, lr=lr, momentum=momentum,
+                            batch_size=batch_size, seed=seed, penalty=lambda m: l2_lambda * l2_penalty(m))
     return {"curve": curve, "state": dict(model.state_dict())}

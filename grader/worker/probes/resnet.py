@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from grader.data.images import two_class_images
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
-from grader.worker.probes.modules import build
+from grader.worker.probes.modules import build, train_on_images
 
 
 @probe
@@ -32,23 +32,8 @@ def train(ctx: ProbeContext, n_chans1: int, n_blocks: int, seed: int, data_seed:
     held-out images the worker has not seen before.
     """
     model = build(ctx, "resnet", "NetResDeep", {"n_chans1": n_chans1, "n_blocks": n_blocks}, seed)
-    x, y = two_class_images(images, data_seed)
-    x, y = x.to(ctx.device), y.to(ctx.device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
-    generator = torch.Generator().manual_seed(seed)
-    curve = []
-    model.train()
-    for _ in range(epochs):
-        order = torch.randperm(len(x), generator=generator).to(ctx.device)
-        total = 0.0
-        for start in range(0, len(x), batch_size):
-            batch = order[start : start + batch_size]
-            loss = F.cross_entropy(model(x[batch]), y[batch])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(batch)
-        curve.append(total / len(x))
+    curve = train_on_images(ctx, model, images=images, data_seed=data_seed, epochs=epochs, lr=lr, momentum=0.9,
+                            batch_size=batch_size, seed=seed)
     ctx.prepared["trained"] = model
     return {"curve": curve}
 
