@@ -183,6 +183,24 @@ def unchanged(before: list[Any], after: list[Any] | None, *, names: list[str], w
             )
 
 
+def raised(outcome: Mapping[str, Any], error: str, *, what: str, why: str = "", should: str = "",
+           mentions: str | None = None) -> None:
+    """Fail unless a probe's ``outcome`` says the student's code raised ``error`` (or a subclass).
+
+    ``outcome`` holds ``raised``, ``bases`` and ``message`` when something was raised, and
+    the value under ``returned`` or ``result`` otherwise. ``why`` follows "expected <error>"
+    when nothing was raised; where ``mentions`` is given, the message must contain it, and
+    ``should`` says what the message should do ("name channel 2").
+    """
+    if "raised" not in outcome:
+        returned = outcome.get("returned", outcome.get("result"))
+        raise fail(f"{what} returned {describe(returned)}; expected {error}{why}")
+    if error not in outcome["bases"]:
+        raise fail(f"{what} raised {outcome['raised']}({outcome['message']!r}); expected {error}")
+    if mentions is not None and mentions not in outcome["message"]:
+        raise fail(f"{what} raised {error}({outcome['message']!r}); the message should {should}")
+
+
 def not_called(calls: list[dict[str, Any]], apis: Mapping[str, str], *, what: str) -> None:
     """``forbidden`` verdict if any of ``apis`` (name -> why it is forbidden) was called."""
     for call in calls:

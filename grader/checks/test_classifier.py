@@ -186,11 +186,7 @@ def test_train_epoch_with_an_empty_loader_raises_value_error(student: Student) -
     reply = student.probe("classifier.train_epoch", what=what, sizes=sizes, state=state,
                           images=torch.zeros(0, 3, 4, 4), labels=torch.zeros(0, dtype=torch.int64), batch_size=8,
                           optimizer="sgd", lr=0.1, catch=True)
-    if "raised" not in reply:
-        raise fail(f"{what} returned {expect.describe(reply.get('result'))}; expected ValueError "
-                   "(a mean over no samples does not exist)")
-    if "ValueError" not in reply["bases"]:
-        raise fail(f"{what} raised {reply['raised']}({reply['message']!r}); expected ValueError")
+    expect.raised(reply, "ValueError", what=what, why=" (a mean over no samples does not exist)")
 
 
 @check(points=2, kind="correctness", hidden=True,

@@ -8,7 +8,7 @@ import torch
 
 from grader import expect, throughput
 from grader.catalog import Exercise
-from grader.checking import Student, check, fail
+from grader.checking import Student, check
 from solutions import encoding as reference
 
 FORBIDDEN = {"torch.nn.functional.one_hot": "build the encoding yourself with scatter_"}
@@ -59,12 +59,7 @@ def test_one_hot_along_inserts_the_class_axis_at_dim(student: Student, rng: torc
 
 def _expect_raises(student: Student, name: str, args: list[Any], error: str, mentions: str, what: str) -> None:
     outcome = student.probe("common.raises", what=what, module=student.exercise.name, name=name, args=args)
-    if "raised" not in outcome:
-        raise fail(f"{what} returned {expect.describe(outcome.get('returned'))}; expected it to raise {error}")
-    if error not in outcome["bases"]:
-        raise fail(f"{what} raised {outcome['raised']}; expected {error}")
-    if mentions not in outcome["message"]:
-        raise fail(f"{what} raised {error}({outcome['message']!r}); the message should name the bad value {mentions}")
+    expect.raised(outcome, error, what=what, mentions=mentions, should=f"name the bad value {mentions}")
 
 
 @check(points=2, kind="property",

@@ -120,13 +120,8 @@ def test_empty_loader_raises_value_error(student: Student, rng: torch.Generator)
     data, _ = _loader_data(rng)
     data["holdout"] = [torch.zeros(0, NUM_CLASSES + 2), torch.zeros(0, dtype=torch.int64), 4]
     reply, _ = _validate(student, rng, catch=True, data=data)
-    if "raised" not in reply:
-        raise fail(f"validate() with an empty loader 'holdout' returned {expect.describe(reply.get('result'))}; "
-                   "expected ValueError (an accuracy of 0/0 does not exist)")
-    if "ValueError" not in reply["bases"]:
-        raise fail(f"validate() with an empty loader raised {reply['raised']}: {reply['message']}; expected ValueError")
-    if "holdout" not in reply["message"]:
-        raise fail(f"validate() raised ValueError({reply['message']!r}); the message should name the loader 'holdout'")
+    expect.raised(reply, "ValueError", what="validate() with an empty loader 'holdout'", mentions="holdout",
+                  should="name the loader 'holdout'", why=" (an accuracy of 0/0 does not exist)")
 
 
 @check(points=1, kind="property", hint="Move each batch to the device: imgs = imgs.to(device=device), labels likewise.")

@@ -69,12 +69,7 @@ def test_alpha_channel_is_dropped(student: Student, rng: torch.Generator) -> Non
 
 def _expect_value_error(student: Student, images: list[torch.Tensor], what: str, mentions: str) -> None:
     reply = student.probe("images.to_chw_batch", what=what, images=images, catch=True)
-    if "raised" not in reply:
-        raise fail(f"{what} returned {expect.describe(reply.get('result'))}; expected ValueError")
-    if "ValueError" not in reply["bases"]:
-        raise fail(f"{what} raised {reply['raised']}({reply['message']!r}); expected ValueError")
-    if mentions not in reply["message"]:
-        raise fail(f"{what} raised ValueError({reply['message']!r}); the message should name image {mentions}")
+    expect.raised(reply, "ValueError", what=what, mentions=mentions, should=f"name image {mentions}")
 
 
 @check(points=1, kind="property",
@@ -194,10 +189,6 @@ def test_constant_channel_raises_value_error(student: Student, rng: torch.Genera
     outcome: dict[str, Any] = student.probe("common.raises", what="normalize_per_channel(channel 2 constant)",
                                             module="images", name="normalize_per_channel", args=[batch])
     what = "normalize_per_channel(a batch whose channel 2 is 0.25 everywhere)"
-    if "raised" not in outcome:
-        raise fail(f"{what} returned {expect.describe(outcome.get('returned'))}; expected ValueError: dividing by "
-                   "the std 0 of that channel gives NaN or inf, which would poison everything trained on it")
-    if "ValueError" not in outcome["bases"]:
-        raise fail(f"{what} raised {outcome['raised']}({outcome['message']!r}); expected ValueError")
-    if "2" not in outcome["message"]:
-        raise fail(f"{what} raised ValueError({outcome['message']!r}); the message should name channel 2")
+    expect.raised(outcome, "ValueError", what=what, mentions="2", should="name channel 2",
+                  why=": dividing by the std 0 of that channel gives NaN or inf, which would poison everything "
+                      "trained on it")

@@ -190,13 +190,9 @@ def test_unknown_word_raises_key_error(student: Student) -> None:
     what = "words_one_hot(['mr', 'darcy'], index of the notes' words)"
     outcome = student.probe("common.raises", what=what, module="text_encoding", name="words_one_hot",
                             args=[["mr", "darcy"], index])
-    if "raised" not in outcome:
-        raise fail(f"{what} returned {expect.describe(outcome.get('returned'))}; expected KeyError naming 'darcy': "
-                   "an unknown word must not become a row of zeros, word 0, or a new entry of the index")
-    if "KeyError" not in outcome["bases"]:
-        raise fail(f"{what} raised {outcome['raised']}({outcome['message']!r}); expected KeyError")
-    if "darcy" not in outcome["message"]:
-        raise fail(f"{what} raised KeyError({outcome['message']!r}); the message should contain the word 'darcy'")
+    expect.raised(outcome, "KeyError", what=what, mentions="darcy", should="contain the word 'darcy'",
+                  why=" naming 'darcy': an unknown word must not become a row of zeros, word 0, or a new entry of "
+                      "the index")
 
 
 @check(points=1, kind="property",
