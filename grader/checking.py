@@ -23,6 +23,12 @@ KINDS = ("correctness", "property", "convergence", "performance")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def title_of(func: Callable[..., Any]) -> str:
+    """The title students see for a check: its docstring's first line, or else its name in words."""
+    doc = (func.__doc__ or "").strip()
+    return doc.splitlines()[0].rstrip(".") if doc else func.__name__.removeprefix("test_").replace("_", " ")
+
+
 def check(*, points: float, kind: str, hint: str, hidden: bool = False) -> Callable[[F], F]:
     """Mark a test function as a graded check worth ``points``; ``hint`` goes with failures."""
     if kind not in KINDS:

@@ -6,6 +6,7 @@ import importlib
 from dataclasses import dataclass
 
 from grader import catalog
+from grader.checking import title_of
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,8 @@ def checks_of(exercise: catalog.Exercise) -> list[CheckInfo]:
         marks = [m for m in getattr(func, "pytestmark", []) if m.name == "grader"]
         if attr.startswith("test_") and marks:
             meta = marks[0].kwargs
-            doc = (func.__doc__ or "").strip()
-            title = doc.splitlines()[0].rstrip(".") if doc else attr.removeprefix("test_").replace("_", " ")
             found.append(CheckInfo(exercise.name, attr.removeprefix("test_"), meta["points"], meta["kind"],
-                                   meta["hidden"], meta["hint"], title))
+                                   meta["hidden"], meta["hint"], title_of(func)))
     return found
 
 

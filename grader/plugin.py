@@ -18,7 +18,7 @@ import pytest
 import torch
 
 from grader import catalog, golden
-from grader.checking import Student, Verdict
+from grader.checking import Student, Verdict, title_of
 from grader.results import CheckResult, ExerciseResult
 from grader.session import SubmissionSession
 
@@ -49,8 +49,7 @@ def check_name(item: pytest.Item) -> str:
 
 
 def check_title(item: pytest.Item) -> str:
-    doc = (getattr(item, "function", None).__doc__ or "").strip()
-    return doc.splitlines()[0].rstrip(".") if doc else check_name(item).replace("_", " ")
+    return title_of(item.function)
 
 
 class GraderPlugin:
