@@ -78,7 +78,7 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
                   output_format: str | None) -> None:
     """Grade EXERCISES (all of them if none is named) of a submission folder."""
     from grader.render.files import write_reports
-    from grader.render.formats import DOCUMENT_FORMATS, default_format, publish_to_github, render_document
+    from grader.render.formats import DOCUMENT_FORMATS, default_format, print_for_github, render_document
     from grader.render.terminal import render_terminal
 
     output_format = output_format or default_format(os.environ)
@@ -91,11 +91,11 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
     with exit_codes_for_errors(console):
         if output_format in DOCUMENT_FORMATS:
             sys.stdout.write(render_document(result, output_format))
-        else:
+        elif output_format != "github":
             render_terminal(result, console)
         paths = write_reports(result, out, junit_xml)
         if output_format == "github":
-            publish_to_github(result, os.environ, sys.stdout)
+            print_for_github(result, console, os.environ)
     console.print(f"Report: {paths['html']}", markup=False, highlight=False)
     if result.has_grader_error:
         sys.exit(EXIT_INTERNAL)

@@ -7,12 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cmarkgfm
 import pytest
 from junitparser import Error, Failure, JUnitXml
 
+from actions_runner import commands_in
 from conftest import ROOT, SUBMISSIONS, submission_with
-from grader.render.formats import default_format, publish_to_github, render_document
-from grader.render.github import escape_data, escape_property, render_annotations
+from grader.render.formats import default_format, print_for_github, publish_to_github, render_document
+from grader.render.github import MAX_ANNOTATIONS, escape_data, escape_property, inert, render_annotations
 from grader.render.markdown import render_markdown
 from grader.results import CheckResult, ExerciseResult, RunResult
 
@@ -92,8 +94,9 @@ def test_markdown_summarises_each_check_and_escapes_student_text(passing: RunRes
     assert "✅ all passed" in render_markdown(passing) and "4/4 points" in render_markdown(passing)
     page = render_markdown(failing)
     assert "2/6 points — 1 of 3 checks passed" in page
-    assert "<img" not in page and "&lt;img" in page  # no HTML reaches the page
-    assert "[click](http" not in page and "\\[click\\]\\(http" in page  # no link
+    shown = cmarkgfm.github_flavored_markdown_to_html(page)  # as GitHub's own parser renders it
+    assert "<img" not in shown and "&lt;img" in shown  # no HTML reaches the page
+    assert "<a " not in shown and "[click](http://evil)" in shown  # no link: the text, literally
     row = next(line for line in page.splitlines() if "one hot matches reference" in line)
     assert row.count(" | ") == 4  # the student's '|' opened no column
     assert "Use scatter\\_ on dim 1\\." in row
@@ -108,7 +111,7 @@ def test_annotations_point_at_the_students_function_and_escape_the_message(faili
     assert lines[1].startswith(f"::error file={folder}/encoding.py,line=13,")
     message = lines[0].split("::", 2)[2]
     assert "\n" not in message and "\r" not in message
-    assert message.startswith("<img src=x onerror=alert(1)> [click](http://evil) | col %250A\\x0d%0A::error file=x::forged")
+    assert message.startswith("<img src=x onerror=alert(1)> [click](http://evil) | col %250A\\x0d%0A: :error file=x: :forged")
     assert message.endswith("forged%0Amore%0AHint: Use scatter_ on dim 1.")
 
 
@@ -173,3 +176,107 @@ def test_document_formats_print_only_the_document(output_format: str, tmp_path: 
     else:
         assert passing.stdout.startswith("## Grader:") and "✅ all passed" in passing.stdout
         assert failing.stdout.startswith("## Grader:") and "not implemented yet" in failing.stdout
+
+
+#: Lines a student's text may hold to forge workflow commands, each in one way the runner reads.
+FORGERIES = (
+    "##[stop-commands]studenttoken",                 # the legacy form counts anywhere in a line
+    "  ::warning file=encoding.py,line=1::forged",   # leading spaces are skipped
+    "\u00a0::notice::forged notice",                 # so is any other Unicode space
+    "::add-mask::the instructor's secret",
+    "x\r::error title=forged::after a carriage return",
+    "%0A::error::forged through an escape",
+    "::stop-commands::studenttoken",
+    "##[error]forged legacy error",
+    "::studenttoken::",
+)
+
+
+def _forging_run(submission: Path, failing: int) -> RunResult:
+    checks = [_check(f"check_{i}", "failed", 0.0, message=f"one_hot() failed: {FORGERIES[i % len(FORGERIES)]}")
+              for i in range(failing)]
+    run = _run(submission, [*checks, _check("one_hot_is_float", "passed", 2.0)])
+    run.warnings = list(FORGERIES)
+    return run
+
+
+def _github_log(result: RunResult, tmp_path: Path) -> str:
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(file=StringIO(), width=100, force_terminal=False)
+    print_for_github(result, console, {"GITHUB_WORKSPACE": str(tmp_path)})
+    return console.file.getvalue()
+
+
+def test_no_student_text_in_the_github_log_becomes_a_workflow_command(tmp_path: Path) -> None:
+    (tmp_path / "encoding.py").write_text(STUDENT_MODULE)
+    result = _forging_run(tmp_path, len(FORGERIES))
+    log = _github_log(result, tmp_path)
+    assert "##[stop-commands]studenttoken" in log  # the student's text is shown...
+    commands = commands_in(log)  # ...but the runner acts on the grader's commands alone
+    stop, resume, *annotations = commands
+    assert stop.name == "stop-commands" and len(stop.data) == 32 and resume.name == stop.data
+    assert [c.name for c in annotations] == ["error"] * len(FORGERIES)
+    for command in annotations:
+        assert command.properties["file"] == "encoding.py" and command.properties["line"] == "9"
+        assert "::" not in command.data and "##[" not in command.data
+        assert command.data.startswith("one_hot() failed: ")
+
+
+def test_the_table_is_printed_inside_the_stopped_region(tmp_path: Path) -> None:
+    log = _github_log(_forging_run(tmp_path, 2), tmp_path)
+    lines = log.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("::stop-commands::"))
+    end = next(i for i, line in enumerate(lines) if line == f"::{lines[start].split('::')[2]}::")
+    forged = [i for i, line in enumerate(lines) if "studenttoken" in line or "forged" in line]
+    assert forged and all(start < i < end or lines[i].startswith("::error ") for i in forged)
+
+
+def test_a_new_token_is_drawn_for_every_run(tmp_path: Path) -> None:
+    tokens = {commands_in(_github_log(_forging_run(tmp_path, 1), tmp_path))[0].data for _ in range(3)}
+    assert len(tokens) == 3
+
+
+def test_at_most_ten_annotations_the_students_mistakes_first_and_a_notice_for_the_rest(tmp_path: Path) -> None:
+    checks = [_check(f"stub_{i}", "not_implemented", 0.0, message="one_hot(): not implemented yet") for i in range(8)]
+    checks += [_check(f"speed_{i}", "failed", 0.0, kind="performance", message="one_hot() is slow") for i in range(3)]
+    checks += [_check(f"wrong_{i}", "failed", 0.0, message="one_hot() differs") for i in range(4)]
+    commands = commands_in(render_annotations(_run(tmp_path, checks), workspace=tmp_path))
+    errors = [c for c in commands if c.name == "error"]
+    assert len(errors) == MAX_ANNOTATIONS == 10
+    assert [e.properties["title"].split(": ")[1].split(" (")[0] for e in errors[:7]] == \
+        ["wrong 0", "wrong 1", "wrong 2", "wrong 3", "speed 0", "speed 1", "speed 2"]
+    assert [c.name for c in commands].count("notice") == 1 and "5 more checks" in commands[-1].data
+
+
+def test_an_annotation_goes_on_the_function_its_message_names(tmp_path: Path) -> None:
+    (tmp_path / "encoding.py").write_text(STUDENT_MODULE)
+    checks = [_check("one_hot_matches_reference", "failed", 0.0, message="one_hot_along(x, 3, 0) returned shape [2]")]
+    (line,) = render_annotations(_run(tmp_path, checks), workspace=tmp_path).splitlines()
+    assert ",line=13," in line  # one_hot_along, though the check is named after one_hot
+
+
+def test_inert_breaks_every_command_start() -> None:
+    for text in (":::", "::x::", "###[", "##[##[", ": ::"):
+        assert "::" not in inert(text) and "##[" not in inert(text)
+    assert inert("a::b") == "a: :b" and inert("##[x]") == "# #[x]"
+
+
+def test_github_renders_the_summary_with_no_link_emoji_html_or_extra_column(failing: RunResult) -> None:
+    hostile = "www.evil.example :smile: https://evil.example/x <b>bold</b> `tick` | pipe a@b.example"
+    failing.checks[0].message = hostile
+    failing.warnings = [hostile]
+    page = cmarkgfm.github_flavored_markdown_to_html(render_markdown(failing))
+    assert "<a " not in page and "<b>" not in page and "<img" not in page
+    assert page.count(":smile:") == 2 and page.count("<code>") >= 2
+    assert all(":smile:" in code for code in _code_spans(page) if "smile" in code)
+    row = next(r for r in page.split("<tr>") if "one hot matches reference" in r)
+    assert row.count("<td") == 5
+
+
+def _code_spans(page: str) -> list[str]:
+    import re
+
+    return re.findall(r"<code>(.*?)</code>", page, flags=re.S)

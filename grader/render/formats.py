@@ -12,9 +12,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from grader.render.github import render_annotations
+from rich.console import Console
+
+from grader.render.github import commands_stopped, render_annotations
 from grader.render.junit import render_junit
 from grader.render.markdown import render_markdown
+from grader.render.terminal import render_terminal
 from grader.results import RunResult
 
 FORMATS = ("terminal", "github", "json", "junit", "markdown")
@@ -52,3 +55,10 @@ def publish_to_github(result: RunResult, environ: Mapping[str, str], stream: Tex
     with path.open("a", encoding="utf-8") as handle:
         handle.write(render_markdown(result))
     return path
+
+
+def print_for_github(result: RunResult, console: Console, environ: Mapping[str, str]) -> Path | None:
+    """The ``github`` format: the table, with workflow commands stopped around it, then the annotations and summary."""
+    with commands_stopped(console.file):
+        render_terminal(result, console)
+    return publish_to_github(result, environ, console.file)

@@ -1,8 +1,9 @@
 """The results as Markdown: a CI job's summary page (GitHub's step summary, a merge request note).
 
-Every text that came from a submission or a check message is escaped: HTML is neutralised
-and Markdown's punctuation is backslashed, so a student's message cannot add links, images,
-HTML or table columns to the page.
+The grader's own words are escaped (HTML neutralised, Markdown's punctuation backslashed);
+text that may hold a student's words (a check's message, a warning) is shown as a code span,
+inside which GitHub makes no link, no emoji (``:shortcode:``), no HTML and no formatting, and
+whose ``|`` is escaped so it opens no table column.
 """
 
 from __future__ import annotations
@@ -23,6 +24,17 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
+def markdown_code(text: str, *, in_table: bool = True) -> str:
+    """``text`` on one line as a code span: shown literally, whatever it holds."""
+    one_line = " ".join(visible(text).split())
+    if not one_line:
+        return ""
+    if in_table:
+        one_line = one_line.replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", one_line)), default=0) + 1)
+    return f"{fence} {one_line} {fence}"
+
+
 def render_markdown(result: RunResult) -> str:
     """``result`` as a Markdown page: the total, a line per exercise, then a row per check."""
     lines = [f"## Grader: {markdown_text(summary_line(result))}", ""]
@@ -37,7 +49,7 @@ def render_markdown(result: RunResult) -> str:
                   "| | check | points | why | hint |", "| --- | --- | --- | --- | --- |"]
         lines += [_check_row(check) for check in exercise.checks]
     if result.warnings:
-        lines += ["", "**Warnings**", ""] + [f"- {markdown_text(w)}" for w in result.warnings]
+        lines += ["", "**Warnings**", ""] + [f"- {markdown_code(w, in_table=False)}" for w in result.warnings]
     return "\n".join(lines) + "\n"
 
 
@@ -45,5 +57,5 @@ def _check_row(check: CheckResult) -> str:
     mark = _OUTCOME_MARKS.get(check.outcome, "❌")
     why = "" if check.passed else f"{outcome_label(check.outcome)}: {first_line(check.message)}"
     hint = check.hint if shows_hint(check) else ""
-    return (f"| {mark} | {markdown_text(check.title)} | {check_score(check)} | {markdown_text(why)} "
+    return (f"| {mark} | {markdown_text(check.title)} | {check_score(check)} | {markdown_code(why)} "
             f"| {markdown_text(hint)} |")
