@@ -73,6 +73,7 @@ def test_a_wrong_submission_fails_with_a_message_naming_the_mistake(grade, tmp_p
     result = grade(submission_with(tmp_path, exercise, source), exercise)
     found = {c.name: c for c in result.checks}[check_name]
     assert (found.outcome, words in found.message) == (outcome, True), found.message
+    assert not {c.name: c.message for c in result.checks if c.outcome == "grader_error"}
     assert found.points == 0 and found.hint
     assert result.points < result.max_points
 

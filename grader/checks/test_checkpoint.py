@@ -116,6 +116,9 @@ def test_round_trip_is_exact(student: Student, rng: torch.Generator) -> None:
 def test_load_reads_with_weights_only(student: Student, rng: torch.Generator) -> None:
     """load() never calls torch.load with weights_only=False"""
     reply = _round_trip(student, _state(rng), load=True)
+    if "calls" not in reply:  # the probe runs load() only on a file that save() wrote
+        raise fail("load() could not be checked: save(model, path) wrote no file at the path it was given; "
+                   "fix save() first (write exactly to `path`, adding no extension)")
     unsafe = [c for c in reply["calls"] if c["arguments"].get("weights_only") is False]
     expect.not_called(unsafe, UNSAFE, what="load()")
 
