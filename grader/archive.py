@@ -3,8 +3,9 @@
 :func:`stage` copies a folder or unpacks an archive into a fresh folder, refusing what could
 reach outside it or swamp the machine: absolute paths, ``..``, links and special files,
 encrypted members, more files or more bytes than :class:`~grader.worker.limits.Limits`
-allows. An archive's headers may lie about sizes, so the bytes are also counted while
-unpacking. A refusal is a :class:`Rejected` whose reason is written for the instructor.
+allows, folders deeper than :data:`MAX_DEPTH` or names longer than :data:`MAX_NAME_BYTES`.
+An archive's headers may lie about sizes, so the bytes are also counted while unpacking.
+A refusal is a :class:`Rejected` whose reason is written for the instructor.
 :func:`content_hash` names a submission's content, so a batch knows what it has graded.
 """
 
@@ -18,12 +19,18 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from grader.visible import visible_name
 from grader.worker.limits import Limits
 
 #: Entries that are never part of a submission: caches, version control, archivers' extras.
 IGNORED = frozenset({"__pycache__", ".git", ".ipynb_checkpoints", "__MACOSX", ".DS_Store"})
+#: Folder levels a submission may hold, and bytes in one file or folder name: far more than
+#: a course needs, and far enough below the filesystem's limits (255 bytes a name, 4096 a path)
+#: that staging a submission under the grader's own folders can never meet them.
+MAX_DEPTH, MAX_NAME_BYTES = 16, 128
 _CHUNK = 1 << 16
 _MIB = 1024 * 1024
+_SHOWN_CHARS = 80
 
 
 class Rejected(Exception):
@@ -36,6 +43,26 @@ class Rejected(Exception):
 
 def _ignored(name: str) -> bool:
     return name in IGNORED or name.endswith(".pyc")
+
+
+def shown_path(path: str) -> str:
+    """``path`` as a reason shows it: neutralised, and shortened in its middle if long."""
+    if len(path) > _SHOWN_CHARS:
+        path = f"{path[:_SHOWN_CHARS // 2]}...{path[-_SHOWN_CHARS // 2:]}"
+    return f"'{visible_name(path)}'"
+
+
+def _check_shape(parts: tuple[str, ...] | list[str]) -> None:
+    """:class:`Rejected` if a path of these parts is deeper than :data:`MAX_DEPTH` or has a name too long."""
+    path = "/".join(parts)
+    for part in parts:
+        size = len(part.encode("utf-8", "surrogateescape"))
+        if size > MAX_NAME_BYTES:
+            raise Rejected(f"it holds a name of {size} bytes, {shown_path(part)}; names may be at most "
+                           f"{MAX_NAME_BYTES} bytes long. Rename it and submit again.")
+    if len(parts) > MAX_DEPTH + 1:
+        raise Rejected(f"it holds {shown_path(path)}, {len(parts) - 1} folders deep; a submission may be at most "
+                       f"{MAX_DEPTH} folders deep. Flatten its folders and submit again.")
 
 
 def content_hash(path: Path, limits: Limits) -> str:
@@ -67,31 +94,36 @@ def _hash_file(path: Path, digest: Any, budget: list[int]) -> None:
             budget[0] -= len(chunk)
 
 
-def _walk(folder: Path, prefix: str = "") -> list[tuple[str, os.DirEntry[str]]]:
-    """Every entry under ``folder`` (not following links), as (relative path, entry)."""
+def _walk(folder: Path, parents: tuple[str, ...] = ()) -> list[tuple[str, os.DirEntry[str]]]:
+    """Every entry under ``folder`` (not following links), as (relative path, entry).
+
+    :class:`Rejected` once a path is too deep or a name too long: never deeper than
+    :data:`MAX_DEPTH`, so the paths it opens stay far below the filesystem's limits.
+    """
     found = []
     with os.scandir(folder) as entries:
         for entry in entries:
             if _ignored(entry.name):
                 continue
-            relative = f"{prefix}{entry.name}"
-            found.append((relative, entry))
+            parts = (*parents, entry.name)
+            _check_shape(parts)
+            found.append(("/".join(parts), entry))
             if entry.is_dir(follow_symlinks=False):
-                found.extend(_walk(Path(entry.path), relative + "/"))
+                found.extend(_walk(Path(entry.path), parts))
     return found
 
 
 def stage(source: Path, target: Path, limits: Limits) -> Path:
     """Copy the folder, or unpack the ``.zip``, ``source`` into the new folder ``target``."""
     if source.is_symlink():
-        raise Rejected(f"the submission is a link to {os.readlink(source)}; links are not accepted")
+        raise Rejected(f"the submission is a link to {shown_path(os.readlink(source))}; links are not accepted")
     target.mkdir(parents=True)
     try:
         if source.is_dir():
             _copy_folder(source, target, limits)
         else:
             _unpack(source, target, limits)
-    except Rejected:
+    except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
     return target
@@ -104,10 +136,11 @@ def _copy_folder(source: Path, target: Path, limits: Limits) -> None:
     for relative, entry in entries:
         info = entry.stat(follow_symlinks=False)
         if stat.S_ISLNK(info.st_mode):
-            raise Rejected(f"it holds a link, {relative} -> {os.readlink(entry.path)}; links are not accepted "
+            raise Rejected(f"it holds a link, {shown_path(relative)} -> {shown_path(os.readlink(entry.path))}; "
+                           "links are not accepted "
                            "(a link may point at files outside the submission)")
         if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
-            raise Rejected(f"{relative} is not a regular file or folder")
+            raise Rejected(f"{shown_path(relative)} is not a regular file or folder")
     for relative, entry in entries:
         destination = target / relative
         if entry.is_dir(follow_symlinks=False):
@@ -144,7 +177,8 @@ def _unpack(archive: Path, target: Path, limits: Limits) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
         raise Rejected(f"it is not a readable zip archive ({exc})") from None
     except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
-        raise Rejected(f"the archive holds entries that collide ({Path(exc.filename or '?').name})") from None
+        collided = shown_path(Path(exc.filename or "?").name)
+        raise Rejected(f"the archive holds entries that collide ({collided})") from None
 
 
 def _ignored_member(name: str) -> bool:
@@ -155,20 +189,21 @@ def _member_path(member: zipfile.ZipInfo) -> PurePosixPath:
     """The member's path, or :class:`Rejected` if it could land outside the folder or is no plain file."""
     name = member.filename
     if "\0" in name or "\\" in name or (len(name) > 1 and name[1] == ":"):
-        raise Rejected(f"the archive holds a member with an unsafe name: {name!r}")
+        raise Rejected(f"the archive holds a member with an unsafe name: {shown_path(name)}")
     if name.startswith("/"):
-        raise Rejected(f"the archive holds a member with an absolute path: {name!r}")
+        raise Rejected(f"the archive holds a member with an absolute path: {shown_path(name)}")
     path = PurePosixPath(name)
     if ".." in path.parts:
-        raise Rejected(f"the archive holds a member that points outside its folder: {name!r}")
+        raise Rejected(f"the archive holds a member that points outside its folder: {shown_path(name)}")
+    _check_shape(path.parts)
     kind = stat.S_IFMT(member.external_attr >> 16)
     if kind == stat.S_IFLNK:
-        raise Rejected(f"the archive holds a link, {name!r}; links are not accepted "
+        raise Rejected(f"the archive holds a link, {shown_path(name)}; links are not accepted "
                        "(a link may point at files outside the submission)")
     if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-        raise Rejected(f"the archive holds {name!r}, which is not a regular file or folder")
+        raise Rejected(f"the archive holds {shown_path(name)}, which is not a regular file or folder")
     if member.flag_bits & 0x1:
-        raise Rejected(f"the archive holds an encrypted member, {name!r}")
+        raise Rejected(f"the archive holds an encrypted member, {shown_path(name)}")
     return path
 
 
@@ -187,7 +222,7 @@ def _check_count(count: int, limits: Limits) -> None:
 def _write(handle: IO[bytes], destination: Path, total: int, limits: Limits, relative: str) -> int:
     """Copy ``handle`` into the new file ``destination``, stopping once the whole submission is too large."""
     if destination.exists() or destination.is_symlink():
-        raise Rejected(f"the archive holds {relative} twice")
+        raise Rejected(f"the archive holds {shown_path(relative)} twice")
     fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     with os.fdopen(fd, "wb") as out:
         while chunk := handle.read(_CHUNK):

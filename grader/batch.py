@@ -3,10 +3,11 @@
 :func:`grade_batch` finds the submissions (a folder or a ``.zip`` per student), takes each
 in through :mod:`grader.archive` as it is about to be graded, hands it to the
 :class:`~grader.pool.GradingPool`, and appends each result to the
-:class:`~grader.gradebook.Gradebook` the moment it is known. A refused archive, a grader
-that fails on one submission, a student's code that hangs or crashes: each becomes that
-student's run, and the batch goes on. ``resume=True`` continues the last batch and grades
-only what it has no run for; ``students=[...]`` regrades those alone, as a new batch.
+:class:`~grader.gradebook.Gradebook` the moment it is known. A refused archive, a
+submission that cannot be read or staged, a grader that fails on one submission, a
+student's code that hangs or crashes: each becomes that student's run, and the batch goes
+on. ``resume=True`` continues the last batch and grades only what it has no run for;
+``students=[...]`` regrades those alone, as a new batch.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime
 import difflib
 import fcntl
 import hashlib
+import logging
 import os
 import secrets
 import shutil
@@ -31,11 +33,15 @@ from grader.export import write_exports
 from grader.gradebook import Batch, Gradebook, GradebookError, FILE_NAME
 from grader.pool import GradingPool, Job, Outcome
 from grader.results import CheckResult, ExerciseResult, RunResult
+from grader.visible import visible_name
 from grader.worker.limits import Limits
+
+log = logging.getLogger(__name__)
 
 #: Seconds added to a submission's deadline, and how many times the sum of its checks'
 #: call limits it may take: far more than grading ever needs, it only stops a grader that hangs.
 _DEADLINE_BASE_S, _DEADLINE_FACTOR = 120.0, 4.0
+_ERROR_CHARS = 300
 
 
 @dataclass
@@ -60,6 +66,13 @@ class Submission:
     student: str
     path: Path
     content_hash: str
+    #: Set when the submission could not be taken in as it was found: a status and why.
+    verdict: tuple[str, str] | None = None
+
+    @property
+    def source(self) -> str:
+        """The folder's or archive's name as text (a byte no encoding decodes shown as ``\\xNN``)."""
+        return _text(self.path.name)
 
 
 @dataclass
@@ -125,7 +138,7 @@ def grade_batch(
         statuses: dict[str, int] = {}
 
         def record(submission: Submission, status: str, result: RunResult) -> None:
-            gradebook.record(batch.id, submission.student, submission.path.name, submission.content_hash, status, result)
+            gradebook.record(batch.id, submission.student, submission.source, submission.content_hash, status, result)
             statuses[status] = statuses.get(status, 0) + 1
             if on_progress is not None:
                 on_progress(Progress(sum(statuses.values()), len(pending), submission.student, status, result))
@@ -140,26 +153,54 @@ def grade_batch(
 
 
 def discover(root: Path, limits: Limits) -> tuple[list[Submission], list[str]]:
-    """The submissions under ``root`` by student name, and a note for each entry that is none."""
+    """The submissions under ``root`` by student name, and a note for each entry that is none.
+
+    A submission that cannot be hashed (too deep, unreadable) is still found, with its verdict.
+    """
     found: dict[str, Submission] = {}
     skipped = []
     for entry in sorted(root.iterdir()):
         if entry.name.startswith(".") or entry.name in IGNORED:
             continue
         if entry.is_symlink() or entry.is_dir():
-            student = entry.name
+            student = _text(entry.name)
         elif entry.suffix.lower() == ".zip":
-            student = entry.stem
+            student = _text(entry.stem)
         else:
-            skipped.append(f"{entry.name}: not a folder or a .zip archive")
+            skipped.append(f"{_text(entry.name)}: not a folder or a .zip archive")
             continue
         if student in found:
-            raise UsageError(f"Two submissions for '{student}': '{found[student].path.name}' and '{entry.name}'. "
-                             "Keep one of them in the submissions folder.")
-        digest = hashlib.sha256(os.fsencode(os.readlink(entry))).hexdigest() if entry.is_symlink() \
-            else content_hash(entry, limits)
-        found[student] = Submission(student, entry, digest)
+            raise UsageError(f"Two submissions for '{visible_name(student)}': '{found[student].source}' and "
+                             f"'{_text(entry.name)}'. Keep one of them in the submissions folder.")
+        found[student] = _found(student, entry, limits)
     return list(found.values()), skipped
+
+
+def _found(student: str, entry: Path, limits: Limits) -> Submission:
+    """``entry`` with its content hash, or with its verdict where it cannot be hashed."""
+    try:
+        if entry.is_symlink():
+            return Submission(student, entry, hashlib.sha256(os.fsencode(os.readlink(entry))).hexdigest())
+        return Submission(student, entry, content_hash(entry, limits))
+    except Rejected as rejected:
+        verdict = ("rejected", rejected.reason)
+    except Exception as exc:  # whatever reading one student's files raises is that student's verdict
+        log.warning("could not read the submission %r", entry, exc_info=True)
+        verdict = ("failed", _unreadable(exc))
+    # Named by its verdict: a resumed batch finds the same one and does not take it in again.
+    return Submission(student, entry, hashlib.sha256(f"{verdict}".encode("utf-8", "surrogateescape")).hexdigest(),
+                      verdict)
+
+
+def _text(name: str) -> str:
+    """A file name as text any output can hold: bytes that did not decode shown as ``\\xNN``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _unreadable(exc: BaseException) -> str:
+    error = visible_name(f"{type(exc).__name__}: {exc}")[:_ERROR_CHARS]
+    return f"Not graded: the grader could not take in the submission ({error}). This is not the student's fault; " \
+           "see the grader's log and regrade this student."
 
 
 def _only(submissions: list[Submission], students: list[str], root: Path) -> list[Submission]:
@@ -169,8 +210,8 @@ def _only(submissions: list[Submission], students: list[str], root: Path) -> lis
     for name in students:
         if name not in by_name:
             close = difflib.get_close_matches(name, list(by_name), n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
-            raise UsageError(f"No submission of '{name}' under '{root}'.{hint}")
+            hint = f" Did you mean '{visible_name(close[0])}'?" if close else ""
+            raise UsageError(f"No submission of '{visible_name(name)}' under '{root}'.{hint}")
     return [by_name[name] for name in dict.fromkeys(students)]
 
 
@@ -198,13 +239,24 @@ def _grade(pending: list[Submission], batch: Batch, limits: Limits, out: Path, w
     if pool is None:
         pool = GradingPool(min(workers or default_workers(), len(pending)), out / "logs", staging / "tmp")
 
+    def refuse(submission: Submission, status: str, reason: str) -> None:
+        outcome, message = ("forbidden", f"The submission was rejected: {reason}") if status == "rejected" \
+            else ("grader_error", reason)
+        record(submission, status, _unfinished(submission, batch, exercises, include_hidden, [], outcome, message))
+
     def jobs() -> Iterator[Job]:
         for number, submission in enumerate(pending):
+            if submission.verdict is not None:
+                refuse(submission, *submission.verdict)
+                continue
             try:
                 folder = stage(submission.path, staging / f"submission-{number}", limits)
             except Rejected as rejected:
-                record(submission, "rejected", _unfinished(submission, batch, exercises, include_hidden, [],
-                                                           "forbidden", f"The submission was rejected: {rejected.reason}"))
+                refuse(submission, "rejected", rejected.reason)
+                continue
+            except Exception as exc:  # one submission the grader cannot stage stops nobody else's grading
+                log.warning("could not stage the submission %r", submission.path, exc_info=True)
+                refuse(submission, "failed", _unreadable(exc))
                 continue
             yield Job(submission.student, folder, exercises, include_hidden, _seed(batch.seed, submission.student),
                       limits, _deadline(exercises, include_hidden, limits))
@@ -223,7 +275,7 @@ def _grade(pending: list[Submission], batch: Batch, limits: Limits, out: Path, w
 def _judged(outcome: Outcome, submission: Submission, batch: Batch, exercises: list[str],
             include_hidden: bool) -> tuple[str, RunResult]:
     if outcome.result is not None:
-        outcome.result.submission = submission.path.name
+        outcome.result.submission = submission.source
         return "graded", outcome.result
     message = f"Not graded: {outcome.error}. This is not the student's fault; regrade this student."
     return "failed", _unfinished(submission, batch, exercises, include_hidden, outcome.finished_checks,
@@ -245,7 +297,7 @@ def _unfinished(submission: Submission, batch: Batch, exercises: list[str], incl
                                           outcome=outcome, message=message))
         results.append(ExerciseResult(name=name, title=exercise.title, checks=checks))
     return RunResult(
-        submission=submission.path.name,
+        submission=submission.source,
         started_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         duration_s=0.0,
         grader_version=grader_version(),

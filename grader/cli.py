@@ -98,6 +98,9 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
             print_for_github(result, console, os.environ)
     console.print(f"Report: {paths['html']}", markup=False, highlight=False)
     if result.has_grader_error:
+        failed = sum(c.outcome == "grader_error" for c in result.checks)
+        console.print(f"The grader itself failed on {failed} check{'s' if failed > 1 else ''}; this is not your "
+                      f"fault. Details are in {_log_file()}.", style="red", markup=False, highlight=False)
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_PASSED if result.all_passed else EXIT_FAILED)
 
@@ -152,6 +155,7 @@ def grade_command(submissions: Path, out: Path, workers: int | None, timeout: fl
 
     from grader.batch import BatchRequest, grade_batch
     from grader.batch import Progress as BatchProgress
+    from grader.visible import visible_name
 
     console = Console()
     request = BatchRequest(submissions=submissions, out=out, exercises=list(exercises), students=list(students),
@@ -163,7 +167,7 @@ def grade_command(submissions: Path, out: Path, workers: int | None, timeout: fl
         task = bar.add_task("grading", total=None, last="")
 
         def show(progress: BatchProgress) -> None:
-            last = f"{progress.student}: {progress.status}" if progress.student else ""
+            last = f"{visible_name(progress.student)}: {progress.status}" if progress.student else ""
             bar.update(task, total=progress.total, completed=progress.done, last=escape(last))
 
         try:
@@ -178,7 +182,7 @@ def grade_command(submissions: Path, out: Path, workers: int | None, timeout: fl
                   f"({', '.join(f'{n} {s}' for s, n in sorted(summary.statuses.items())) or 'nothing to do'}) "
                   f"in {summary.duration_s:.0f} s.", markup=False, highlight=False)
     for note in summary.skipped:
-        console.print(f"Skipped {note}", style="yellow", markup=False, highlight=False)
+        console.print(f"Skipped {visible_name(note)}", style="yellow", markup=False, highlight=False)
     console.print(f"Class report: {summary.outputs['class_report']}", markup=False, highlight=False)
     console.print(f"Grades (CSV): {summary.outputs['csv']}", markup=False, highlight=False)
     sys.exit(EXIT_INTERNAL if summary.statuses.get("failed") else EXIT_PASSED)

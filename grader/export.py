@@ -7,8 +7,10 @@ no grade of its own: points, outcomes and messages come from the stored
     grades.csv                      one row per student: total and per-exercise points
     gradebook.json                  every student's latest run, as the results model
     report.html                     the class report
-    students/<student>/             report.html, results.json, junit.xml
-    gradescope/<student>/results.json
+    students/<folder>/              report.html, results.json, junit.xml
+    gradescope/<folder>/results.json
+
+where ``<folder>`` is :func:`student_folder`: the name made plain, and a hash of it.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from grader.render.classreport import render_class_report
 from grader.render.html import render_html
 from grader.render.junit import render_junit
 from grader.results import SCHEMA_VERSION
+from grader.visible import visible_name
 
-_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9_.-]")
+_PREFIX_CHARS = 48
 # A spreadsheet reads a cell starting with these as a formula: a student named
 # '=HYPERLINK(...)' must stay text in the instructor's LMS import.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -51,15 +55,17 @@ def write_exports(runs: list[Run], out: Path) -> dict[str, Path]:
 
 
 def student_folder(student: str) -> str:
-    """The folder name of ``student``'s files: the name itself where it is plain, else made so."""
-    if _SAFE_NAME.fullmatch(student) and student not in (".", ".."):
-        return student
-    plain = re.sub(r"[^A-Za-z0-9_.-]", "_", student).lstrip(".") or "student"
+    """The folder name of ``student``'s files: the name made plain and short, then a hash of the exact name.
+
+    Always hashed, so that no two students share a folder: a plain name can never equal
+    another's made-plain name (``x_y-…`` for ``x y``), since each ends in the hash of its own.
+    """
+    plain = _UNSAFE_CHARS.sub("_", student).lstrip(".")[:_PREFIX_CHARS] or "student"
     return f"{plain}-{_short_hash(student)}"
 
 
 def _short_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:12]
 
 
 def _write_student(run: Run, out: Path) -> None:
@@ -86,10 +92,10 @@ def grades_csv(runs: list[Run]) -> str:
     for run in runs:
         by_exercise = {e.name: e for e in run.result.exercises}
         writer.writerow([
-            _cell(run.student), run.status, _number(run.result.points), _number(run.result.max_points),
+            _cell(visible_name(run.student)), run.status, _number(run.result.points), _number(run.result.max_points),
             _number(100 * run.result.points / run.result.max_points) if run.result.max_points else "",
             *[_number(by_exercise[name].points) if name in by_exercise else "" for name in exercises],
-            _cell(run.source), run.content_hash, run.finished_at,
+            _cell(visible_name(run.source)), run.content_hash, run.finished_at,
         ])
     return buffer.getvalue()
 

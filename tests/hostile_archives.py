@@ -90,6 +90,31 @@ def not_a_zip(path: Path) -> Path:
     return path
 
 
+def zip_long_name(path: Path, length: int = 300) -> Path:
+    """A member whose name is longer than a filesystem allows (255 bytes)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("linear_model.py", REFERENCE)
+        archive.writestr("n" * length + ".py", "X = 1")
+    return path
+
+
+def zip_deep(path: Path, depth: int = 300) -> Path:
+    """A member nested ``depth`` folders deep."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("linear_model.py", REFERENCE)
+        archive.writestr("d/" * depth + "deep.py", "X = 1")
+    return path
+
+
+def folder_deep(path: Path, depth: int = 40) -> Path:
+    """A folder holding folders ``depth`` levels deep (its whole path still shorter than PATH_MAX)."""
+    deepest = path.joinpath(*["d"] * depth)
+    deepest.mkdir(parents=True)
+    (path / "linear_model.py").write_text(REFERENCE)
+    (deepest / "deep.py").write_text("X = 1")
+    return path
+
+
 def folder_with_symlink(path: Path, target: str = "/etc/passwd") -> Path:
     """A folder whose ``linear_model.py`` is a link to a system file."""
     path.mkdir()
@@ -108,4 +133,7 @@ REJECTED = {
     "zip_many_files.zip": (zip_many_files, "files and folders"),
     "not_a_zip.zip": (not_a_zip, "not a readable zip archive"),
     "folder_symlink": (folder_with_symlink, "link"),
+    "zip_long_name.zip": (zip_long_name, "at most 128 bytes"),
+    "zip_deep.zip": (zip_deep, "at most 16 folders deep"),
+    "folder_deep": (folder_deep, "at most 16 folders deep"),
 }

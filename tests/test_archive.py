@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from grader.archive import Rejected, content_hash, stage
+from grader.archive import MAX_DEPTH, MAX_NAME_BYTES, Rejected, content_hash, stage
 from grader.worker.limits import Limits
-from hostile_archives import REFERENCE, REJECTED
+from hostile_archives import REFERENCE, REJECTED, folder_deep
 
 
 @pytest.mark.parametrize("name", sorted(REJECTED))
@@ -104,3 +104,33 @@ def test_an_archive_is_hashed_by_its_bytes(tmp_path):
     shutil.make_archive(str(tmp_path / "a"), "zip", ROOT / "solutions")
     first = content_hash(tmp_path / "a.zip", Limits())
     assert first == content_hash(tmp_path / "a.zip", Limits()) and len(first) == 64
+
+
+def test_a_folder_too_deep_is_rejected_while_it_is_hashed_and_while_it_is_copied(tmp_path):
+    source = folder_deep(tmp_path / "deep", depth=17)
+    with pytest.raises(Rejected, match="17 folders deep; a submission may be at most 16 folders deep"):
+        content_hash(source, Limits())
+    with pytest.raises(Rejected, match="at most 16 folders deep"):
+        stage(source, tmp_path / "staged", Limits())
+    assert not (tmp_path / "staged").exists()
+
+
+def test_a_submission_at_the_limits_is_taken_in(tmp_path):
+    name = "n" * (MAX_NAME_BYTES - 3) + ".py"
+    with zipfile.ZipFile(tmp_path / "edge.zip", "w") as archive:
+        archive.writestr("linear_model.py", REFERENCE)
+        archive.writestr("/".join(["d"] * MAX_DEPTH) + "/" + name, "X = 1")
+    staged = stage(tmp_path / "edge.zip", tmp_path / "staged", Limits())
+    assert (staged.joinpath(*["d"] * MAX_DEPTH) / name).read_text() == "X = 1"
+    content_hash(folder_deep(tmp_path / "folder", depth=MAX_DEPTH), Limits())
+
+
+def test_a_rejection_names_the_path_shortened_and_neutralised(tmp_path):
+    with zipfile.ZipFile(tmp_path / "hostile.zip", "w") as archive:
+        archive.writestr("linear_model.py", REFERENCE)
+        archive.writestr("\x1b[2J\u202e" + "n" * 300, "X = 1")
+    with pytest.raises(Rejected) as rejected:
+        stage(tmp_path / "hostile.zip", tmp_path / "staged", Limits())
+    reason = rejected.value.reason
+    assert "'\\x1b[2J<U+202E>nnn" in reason and "..." in reason and "at most 128 bytes" in reason
+    assert "\x1b" not in reason and "\u202e" not in reason and len(reason) < 250

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import grader.batch
 from conftest import ROOT, SUBMISSIONS
 from grader.batch import BatchRequest, Submission, _judged, grade_batch
 from grader.engine import UsageError
@@ -155,3 +157,46 @@ def test_the_grade_command_exits_2_on_a_usage_error(tmp_path):
                           str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and "No submissions folder" in run.stdout
 
+
+
+def test_a_submission_that_cannot_be_read_or_staged_is_that_students_verdict_and_resume_goes_on(
+        grading_pool, tmp_path, monkeypatch):
+    submissions, out = tmp_path / "submissions", tmp_path / "out"
+    for name in ("unreadable", "unstageable"):
+        _student(submissions, name)
+    zip_slip(submissions / "dave.zip")
+    hash_of = grader.batch.content_hash
+    stage = grader.batch.stage
+
+    def failing_hash(path, limits):
+        if path.name == "unreadable":
+            raise OSError(5, "Input/output error", str(path))
+        return hash_of(path, limits)
+
+    def failing_stage(source, target, limits):
+        if source.name == "unstageable":
+            raise RecursionError("maximum recursion depth exceeded")
+        return stage(source, target, limits)
+
+    monkeypatch.setattr(grader.batch, "content_hash", failing_hash)
+    monkeypatch.setattr(grader.batch, "stage", failing_stage)
+    summary = grade_batch(_request(submissions, out), pool=grading_pool)
+    assert summary.statuses == {"failed": 2, "rejected": 1}
+    book = Gradebook(out / FILE_NAME)
+    runs = {run.student: run for run in book.latest_runs()}
+    book.close()
+    assert "OSError: [Errno 5] Input/output error" in runs["unreadable"].result.warnings[0]
+    assert "RecursionError" in runs["unstageable"].result.warnings[0]
+    assert {c.outcome for c in runs["unstageable"].result.checks} == {"grader_error"}
+    again = grade_batch(_request(submissions, out, resume=True), pool=grading_pool)
+    assert (again.found, again.already_graded, again.graded_now) == (3, 3, 0)
+    assert not (out / ".staging").exists()
+
+
+def test_a_name_that_is_not_utf_8_is_kept_with_its_bytes_shown(grading_pool, tmp_path):
+    submissions, out = tmp_path / "submissions", tmp_path / "out"
+    submissions.mkdir()
+    zip_slip(Path(os.fsdecode(os.fsencode(submissions) + b"/caf\xe9.zip")))
+    summary = grade_batch(_request(submissions, out), pool=grading_pool)
+    assert summary.statuses == {"rejected": 1}
+    assert "caf\\xe9,rejected," in (out / "grades.csv").read_text()

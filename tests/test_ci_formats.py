@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -280,3 +281,30 @@ def _code_spans(page: str) -> list[str]:
     import re
 
     return re.findall(r"<code>(.*?)</code>", page, flags=re.S)
+
+
+ACTING = "\x1b[2J\x1b]0;owned\x07 evil\u202ecod.exe\u200b\ufeff\u2066x\u2069"
+RAW = ("\x1b", "\x07", "\u202e", "\u200b", "\ufeff", "\u2066", "\u2069")
+
+
+def test_acting_characters_in_messages_reach_no_consumer_raw(tmp_path: Path) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from grader.render.terminal import render_terminal
+
+    result = _run(tmp_path, [_check("one_hot_matches_reference", "failed", 0.0, message=f"one_hot() raised: {ACTING}",
+                                    hint="Use scatter_.")])
+    result.warnings = [ACTING]
+    console = Console(file=StringIO(), width=120, force_terminal=True)  # a real terminal: styles as escapes
+    render_terminal(result, console)
+    shown = {
+        "terminal": console.file.getvalue().replace("\x1b[", "").replace("\x1b]", ""),  # rich's own styling
+        "junit": html.unescape(render_document(result, "junit")),  # the XML as a consumer reads it
+        "markdown": render_markdown(result),
+        "annotations": render_annotations(result, workspace=tmp_path),
+    }
+    for consumer, text in shown.items():
+        assert not [c for c in RAW if c in text], consumer
+        assert "<U+202E>" in text and "\\x1b" in text, consumer

@@ -74,3 +74,21 @@ def test_bench_prints_each_object_with_its_ratio():
 
 def test_bench_of_an_unknown_exercise_exits_2():
     assert grader("bench", "resnt").returncode == 2
+
+
+def test_a_check_the_grader_fails_on_exits_3_and_names_the_log_file(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import grader.cli
+    from grader.results import CheckResult, ExerciseResult, RunResult
+
+    broken = CheckResult(exercise="linear_model", name="forward_matches_reference", title="forward", kind="correctness",
+                         hidden=False, max_points=2.0, points=0.0, outcome="grader_error",
+                         message="the grader itself failed on this check (KeyError); this is not your fault")
+    result = RunResult(submission=str(tmp_path), started_at="2025-01-01T00:00:00+00:00", duration_s=1.0,
+                       grader_version="test", seed=0, include_hidden=False, isolation="fork",
+                       exercises=[ExerciseResult(name="linear_model", title="A linear model", checks=[broken])])
+    monkeypatch.setattr(grader.cli, "run_checks", lambda request, **_: result)
+    run = CliRunner().invoke(grader.cli.main, ["check", "--out", str(tmp_path), "--format", "terminal"])
+    assert run.exit_code == 3
+    assert f"Details are in {grader.cli._log_file()}" in " ".join(run.output.split())

@@ -95,7 +95,7 @@ def test_every_export_is_written_and_the_junit_files_parse(runs, tmp_path):
         junit = JUnitXml.fromfile(str(folder / "junit.xml"))
         assert sum(suite.tests for suite in junit) == len(run.result.checks)
         assert json.loads((tmp_path / "gradescope" / student_folder(run.student) / "results.json").read_text())
-    bob = JUnitXml.fromfile(str(tmp_path / "students" / "bob" / "junit.xml"))
+    bob = JUnitXml.fromfile(str(tmp_path / "students" / student_folder("bob") / "junit.xml"))
     kinds = [type(r) for suite in bob for case in suite for r in case.result]
     assert Failure in kinds and Error in kinds
     assert paths["class_report"] == tmp_path / "report.html"
@@ -117,7 +117,7 @@ def test_the_class_report_ranks_checks_and_lists_incidents_and_students(runs, tm
     # linear_model::forward passed for 1 of 4: it comes before encoding::one_hot (1 of 2).
     assert page.index("linear_model::forward") < page.index("encoding::one_hot")
     assert "timeout" in text and "zip slip" in text
-    assert 'href="students/alice/report.html"' in page
+    assert f'href="students/{student_folder("alice")}/report.html"' in page
     assert "data:image/svg+xml;base64," in page and "<script" not in page
     assert not re.search(r'(src|href)="(https?:)?//', page)  # self-contained: nothing loaded from elsewhere
 
@@ -132,7 +132,7 @@ def test_student_markup_is_inert_in_the_class_report_and_the_student_report(runs
 
 def test_a_student_report_is_rewritten_only_when_the_run_changed(runs, tmp_path):
     write_exports(runs, tmp_path)
-    report = tmp_path / "students" / "alice" / "report.html"
+    report = tmp_path / "students" / student_folder("alice") / "report.html"
     report.write_text("stale on purpose")
     write_exports(runs, tmp_path)
     assert report.read_text() == "stale on purpose"
@@ -141,13 +141,23 @@ def test_a_student_report_is_rewritten_only_when_the_run_changed(runs, tmp_path)
     assert "Grading report" in report.read_text()
 
 
-@pytest.mark.parametrize(("student", "folder"), [
-    ("alice", "alice"), ("bob.smith-2", "bob.smith-2"), ("..", None), (".hidden", None), ("a b/c", None),
-    ("<img src=x>", None),
+@pytest.mark.parametrize(("student", "prefix"), [
+    ("alice", "alice"), ("bob.smith-2", "bob.smith-2"), ("..", "student"), (".hidden", "hidden"), ("a b/c", "a_b_c"),
+    ("<img src=x>", "_img_src_x_"), ("\x1b[2J\u202eevil", "__2J_evil"), ("n" * 255, "n" * 48),
 ])
-def test_a_student_folder_name_is_plain_and_unique(student, folder):
+def test_a_student_folder_name_is_plain_short_and_hashed(student, prefix):
     name = student_folder(student)
-    if folder is not None:
-        assert name == folder
-    else:
-        assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*-[0-9a-f]{8}", name) and name != student_folder(student + "x")
+    assert re.fullmatch(r"[A-Za-z0-9_.-]+-[0-9a-f]{12}", name) and name.startswith(prefix + "-")
+    assert len(name) <= 61 and name != student_folder(student + "x")
+
+
+def test_a_plain_name_never_takes_the_folder_of_a_name_made_plain():
+    spaced = student_folder("x y")
+    assert student_folder(spaced) != spaced and student_folder("x_y") != spaced
+
+
+def test_hostile_names_are_shown_neutralised_in_the_csv_and_still_never_as_a_formula():
+    rows = list(csv.reader(io.StringIO(grades_csv([_run("\x1b]0;owned\x07\u202e=cmd\u200b", []),
+                                                   _run("=SUM(A1)\ufeff", [], run_id=2)]))))
+    assert rows[1][0] == "\\x1b]0;owned\\x07<U+202E>=cmd<U+200B>"
+    assert rows[2][0] == "'=SUM(A1)<U+FEFF>"

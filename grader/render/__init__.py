@@ -7,9 +7,8 @@ the JUnit file name outcomes and totals the same way.
 
 from __future__ import annotations
 
-import re
-
 from grader.results import CheckResult, RunResult
+from grader.visible import visible_text
 
 #: How an outcome reads to a student; outcomes not listed read as their own name.
 OUTCOME_LABELS = {
@@ -18,10 +17,6 @@ OUTCOME_LABELS = {
     "memory": "out of memory",
     "exited": "exited early",
 }
-
-# C0 and C1 control characters other than tab and newline: student text may carry terminal
-# escape sequences (clear screen, hyperlinks, title changes) or NULs that break a page.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def outcome_label(outcome: str) -> str:
@@ -52,8 +47,8 @@ def first_line(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` with control characters shown as ``\\xNN``, not acting on the reader's screen."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` with control, bidi and invisible characters shown (``\\x1b``, ``<U+202E>``), line breaks kept."""
+    return visible_text(text)
 
 
 def shows_hint(check: CheckResult) -> bool:

@@ -3,7 +3,8 @@
 It shows the score distribution, how each check went across the class (the least passed
 first), the incidents (timeouts, crashes, memory, rejected archives, grader errors) and a
 link to each student's own report. The figures come from :mod:`grader.overview`; student
-text reaches the page only through the template's autoescaping.
+text reaches the page only through the template's autoescaping, and a student's name only
+through :func:`~grader.visible.visible_name` too, so no bidi or zero-width character hides in it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import quote
 from grader.gradebook import Run
 from grader.overview import ClassOverview, class_overview
 from grader.render.html import environment, svg_data_uri
+from grader.visible import visible_name
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ def render_class_report(runs: list[Run], folder_of: Callable[[str], str]) -> str
         histogram=_histogram(overview),
         bins=_bin_counts(overview.percents),
         report_link=lambda student: f"students/{quote(folder_of(student))}/report.html",
+        name=visible_name,
     )
 
 

@@ -24,6 +24,7 @@ from grader.render import (
     visible,
 )
 from grader.results import RunResult
+from grader.visible import visible_name
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ environment = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-environment.filters.update(score=format_score, visible=visible)
+environment.filters.update(score=format_score, visible=visible, visible_name=visible_name)
 environment.globals.update(
     check_score=check_score, outcome_label=outcome_label, shows_hint=shows_hint
 )

@@ -1,8 +1,9 @@
 """JUnit XML for CI: one ``<testsuite>`` per exercise, one ``<testcase>`` per check.
 
 Wrong answers are ``<failure>``; code that blew up, ran out of a limit or hit a grader defect
-is ``<error>``, the split CI dashboards already know. Characters that XML 1.0 cannot carry
-(NULs, terminal escapes) are stripped from every text, since student output holds them.
+is ``<error>``, the split CI dashboards already know. Control, bidi and invisible characters
+are shown as escapes (``\\x1b``, ``<U+202E>``), as in every report, and what XML 1.0 still
+cannot carry is dropped, since student output holds such characters.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from grader.render import first_line, shows_hint
+from grader.render import first_line, shows_hint, visible
 from grader.results import CheckResult, ExerciseResult, RunResult
 
 #: The JUnit element each outcome that is not a pass or a skip becomes.
@@ -78,5 +79,5 @@ def _seconds(duration_s: float) -> str:
 
 
 def _xml_text(text: str) -> str:
-    """``text`` without the characters XML 1.0 forbids."""
-    return _NOT_XML.sub("", text)
+    """``text`` with its acting characters shown, and without the characters XML 1.0 forbids."""
+    return _NOT_XML.sub("", visible(text))

@@ -225,10 +225,10 @@ def test_markup_from_students_is_inert_in_every_report(batch):
         assert "<script>alert" not in text and "<img src=x" not in text and 'href="javascript' not in text, page
     assert "&lt;img src=x onerror=alert(1)&gt;" in (out / "report.html").read_text()
     assert "&lt;script&gt;alert(" in pages[1].read_text()
-    junit = JUnitXml.fromfile(str(out / "students" / "html_in_exception" / "junit.xml"))
+    junit = JUnitXml.fromfile(str(out / "students" / student_folder("html_in_exception") / "junit.xml"))
     messages = [r.message for suite in junit for case in suite for r in case.result]
     assert any('<script>alert("owned")</script>' in (m or "") for m in messages)  # text, parsed back
-    gradescope = json.loads((out / "gradescope" / "html_in_exception" / "results.json").read_text())
+    gradescope = json.loads((out / "gradescope" / student_folder("html_in_exception") / "results.json").read_text())
     assert {t["output_format"] for t in gradescope["tests"]} == {"text"}
 
 
