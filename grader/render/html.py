@@ -45,11 +45,48 @@ environment.globals.update(
 _CHART_SIZE = (5.6, 2.4)  # inches; about 540 px wide, the width of the details column
 
 
+#: How the page names the figures checks put in their details; any other key reads as its words.
+DETAIL_LABELS = {
+    "subject": "measured object",
+    "title": "what was measured",
+    "items_per_call": "items per call",
+    "calls_per_round": "calls per timed round",
+    "student_s": "your seconds per round",
+    "reference_s": "the reference's seconds per round",
+    "ratios": "speed per round, relative to the reference (1 = as fast)",
+    "median_ratio": "median speed relative to the reference",
+    "ratio_quartiles": "quartiles of the relative speed",
+    "slowdown": "times slower than the reference",
+    "student_items_per_s": "your items per second",
+    "reference_items_per_s": "the reference's items per second",
+    "val_accuracy": "held-out accuracy",
+    "final_loss": "final loss",
+    "train_loss": "training loss",
+    "val_loss": "validation loss",
+    "p_pass_1h": "P(pass | 1 hour of study)",
+    "p_pass_4h": "P(pass | 4 hours of study)",
+    "params": "parameters",
+    "student_while_reference_timed": "your code's processes while the reference was timed",
+}
+#: Details that only label another one (a curve's name) and get no row of their own.
+_LABEL_ONLY = frozenset({"curve_label"})
+#: Series drawn from zero: times and relative speeds, whose size the chart must show truthfully.
+_FROM_ZERO = frozenset({"student_s", "reference_s", "ratios"})
+
+
+def detail_label(key: str, details: dict[str, Any]) -> str:
+    """The words a report shows for the detail ``key``."""
+    if key == "curve":
+        return _plain(details.get("curve_label", "loss curve"))
+    return DETAIL_LABELS.get(key, key.replace("_", " "))
+
+
 @dataclass
 class _DetailRow:
     """One entry of a check's details as the page shows it: a text, or a chart's data URI."""
 
     key: str
+    label: str
     text: str
     chart: str | None = None
 
@@ -66,8 +103,11 @@ def _detail_rows(details: dict[str, Any]) -> list[_DetailRow]:
     """A check's details as rows; series of measurements become charts."""
     rows = []
     for key, value in details.items():
+        if key in _LABEL_ONLY:
+            continue
         chart = _chart(str(key), value, details) if _is_series(value) else None
-        rows.append(_DetailRow(key=str(key), text=_format_value(value), chart=chart))
+        rows.append(_DetailRow(key=str(key), label=detail_label(str(key), details), text=_format_value(value),
+                               chart=chart))
     return rows
 
 
@@ -99,16 +139,25 @@ def _chart(key: str, series: list[float], details: dict[str, Any]) -> str | None
 
         # Glyphs drawn as paths and a fixed id salt: the SVG needs no fonts and is reproducible.
         with rc_context({"svg.fonttype": "path", "svg.hashsalt": "grader-report"}):
-            figure = Figure(figsize=_CHART_SIZE, layout="constrained")
-            axes = figure.add_subplot()
-            if key == "ratios":
-                _draw_ratios(axes, series)
-            else:
-                _draw_curve(axes, key, series, details)
-            return svg_data_uri(figure)
+            return svg_data_uri(chart_axes(key, series, details).figure)
     except Exception:
         log.warning("could not draw a chart of %r; showing it as text", key, exc_info=True)
         return None
+
+
+def chart_axes(key: str, series: list[float], details: dict[str, Any]) -> Any:
+    """The matplotlib axes of the chart of ``series``: ratios as bars, anything else as a curve."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=_CHART_SIZE, layout="constrained")
+    axes = figure.add_subplot()
+    if key == "ratios":
+        _draw_ratios(axes, series)
+    else:
+        _draw_curve(axes, key, series, details)
+    if key in _FROM_ZERO:
+        axes.set_ylim(bottom=0)
+    return axes
 
 
 def svg_data_uri(figure: Any) -> str:
@@ -120,17 +169,16 @@ def svg_data_uri(figure: Any) -> str:
 
 def _draw_curve(axes: Any, key: str, series: list[float], details: dict[str, Any]) -> None:
     """A curve over steps; for ``curve``, labelled and with the exercise's threshold."""
-    label = key
+    label = detail_label(key, details)
     if key == "curve":
-        label = _plain(details.get("curve_label", "loss"))
         threshold = details.get("threshold")
         if isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
             axes.axhline(threshold, color="#c0392b", linestyle="--", linewidth=1, label="threshold")
     steps = range(1, len(series) + 1)
     axes.plot(steps, series, color="#2c6fbb", marker="o", markersize=2.5, label=label)
     axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.set_xlabel("epoch" if key == "curve" else "step")
-    axes.set_ylabel(label)
+    axes.set_xlabel("epoch" if key == "curve" else "round" if key.endswith("_s") else "step")
+    axes.set_ylabel("seconds" if key.endswith("_s") else label if len(label) <= 24 else "")
     axes.grid(alpha=0.3)
     axes.legend(loc="best", fontsize="small", frameon=False)
 
