@@ -127,20 +127,36 @@ class GraderPlugin:
             )
         return self._reference_session.student(exercise)
 
+    @property
+    def base_seed(self) -> int:
+        """The seed every check's inputs come from: the run's secret seed when hidden checks run, else 0.
+
+        A public-only run (``grader check``, the students' bundle and its golden replay)
+        draws the same inputs every time; a run with hidden checks (``grader grade``)
+        draws all of them, public checks' too, from its secret seed, so a grade cannot be
+        memorised from the public run.
+        """
+        return self.seed if self.include_hidden else 0
+
+    def seed_for(self, item: pytest.Item, constant: int) -> int:
+        """``constant`` in a public-only run; in a run with hidden checks, a seed derived from it, the check and the run."""
+        if not self.include_hidden:
+            return constant
+        digest = hashlib.sha256(f"{self.seed}:{item.nodeid}:{constant}".encode()).digest()
+        return int.from_bytes(digest[:4], "little") & 0x7FFFFFFF
+
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> torch.Generator:
-        """A generator seeded from the run's seed and this check's name.
-
-        Public checks use the fixed public seed, so a student sees the same inputs every
-        run; hidden checks use the run's secret seed, which the worker only ever meets as
-        the inputs of a call.
-        """
-        meta = check_metadata(request.node) or {}
-        base = self.seed if meta.get("hidden") else 0
-        digest = hashlib.sha256(f"{base}:{request.node.nodeid}".encode()).digest()
+        """A generator seeded from the run's base seed (see :attr:`base_seed`) and this check's name."""
+        digest = hashlib.sha256(f"{self.base_seed}:{request.node.nodeid}".encode()).digest()
         generator = torch.Generator()
         generator.manual_seed(int.from_bytes(digest[:8], "little"))
         return generator
+
+    @pytest.fixture
+    def seeded(self, request: pytest.FixtureRequest) -> Callable[[int], int]:
+        """``seeded(7)``: the seed a check passes where it picks inputs; 7 in a public-only run (see :meth:`seed_for`)."""
+        return lambda constant: self.seed_for(request.node, constant)
 
     # ------------------------------------------------------------------ outcomes
 
@@ -149,8 +165,21 @@ class GraderPlugin:
 
         Golden fixtures (``grader.golden``) key the reference calls that draw from it by its state.
         """
-        digest = hashlib.sha256(f"global:{item.nodeid}".encode()).digest()
+        prefix = "global" if not self.include_hidden else f"global:{self.seed}"
+        digest = hashlib.sha256(f"{prefix}:{item.nodeid}".encode()).digest()
         torch.manual_seed(int.from_bytes(digest[:8], "little"))
+        unmet = self._unmet_prerequisites(item)
+        if unmet:
+            titles = " and ".join(f"'{c.title}'" for c in unmet)
+            them = "it" if len(unmet) == 1 else "them"
+            pytest.skip(f"not scored: {titles} did not pass, so this check would only repeat that mistake; "
+                        f"fix {them} first, then this check runs")
+
+    def _unmet_prerequisites(self, item: pytest.Item) -> list[CheckResult]:
+        """The checks named in this check's ``after`` that ran in this session and did not pass."""
+        names = (check_metadata(item) or {}).get("after", ())
+        ran = {c.name: c for c in self.results[exercise_of(item)].checks} if names else {}
+        return [ran[name] for name in names if name in ran and ran[name].failed]
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
@@ -196,6 +225,8 @@ class GraderPlugin:
             result.outcome = error.outcome
             result.message = error.message
             result.details = plain(error.details)
+            if error.hint:
+                result.hint = error.hint
         elif isinstance(error, AssertionError):
             result.outcome = "failed"
             result.message = str(error).split("\nassert ")[0].strip() or "the check's assertion failed"

@@ -32,6 +32,9 @@ from grader.worker.limits import Limits
 
 #: Seconds a grading process may take to import torch and start its zygote.
 START_TIMEOUT_S = 300.0
+#: Seconds the grading processes have, once told to stop, to stop their zygotes, which kill
+#: and sweep away everything their workers left running; then they are killed.
+CLOSE_TIMEOUT_S = 15.0
 #: Environment variables a grading process keeps; the rest (tokens, keys) is dropped, so
 #: that no worker, which inherits its zygote's environment, can read them.
 _KEPT_ENVIRONMENT = ("PATH", "PYTHONPATH", "VIRTUAL_ENV", "LANG", "LC_ALL", "LC_CTYPE", "HOME", "LD_LIBRARY_PATH",
@@ -109,6 +112,13 @@ class _GradingProcess:
         if self.job is not None:
             return now - self.job_started > self.job.deadline_s
         return not self.ready and now - self.started > START_TIMEOUT_S
+
+    def stop(self) -> None:
+        """Ask the process to end: it closes its zygote, which sweeps away what its workers left."""
+        try:
+            self.socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def kill(self) -> None:
         try:
@@ -215,8 +225,19 @@ class GradingPool:
         return Outcome(job, None, str(message.get("error", "the grading process failed")), process.checks)
 
     def close(self) -> None:
-        """Stop every grading process (their zygotes and workers end with them)."""
+        """Stop every grading process, and with them their zygotes and every process of their workers.
+
+        Each is asked first, so that its zygote kills and sweeps its workers' users; one that
+        has not ended within :data:`CLOSE_TIMEOUT_S` is killed.
+        """
         for process in self._processes:
+            process.stop()
+        deadline = time.monotonic() + CLOSE_TIMEOUT_S
+        for process in self._processes:
+            try:
+                process.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
             process.kill()
         self._processes = []
 

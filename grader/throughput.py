@@ -2,10 +2,13 @@
 
 Student and reference run in identical workers forked from the same zygote, with the same
 thread count, on the same fresh inputs, alternated round by round (A B, then B A). The
-grader times each call itself, around the round trip; a round is long enough (``target_s``)
-that the round trip is negligible. Every round's outputs are verified against what the
-reference computes in the grader's own process, so caching or skipping work cannot win.
-The figure is the median of the per-round ratios, with its spread.
+grader times each call itself, around the round trips of the call and of the digest of its
+outputs at positions it draws then; a round is long enough (``target_s``) that the round
+trips are negligible. Every round's digests are verified against what the reference
+computes in the grader's own process, so caching, skipping or deferring work cannot win.
+While the reference is timed, every process of the student's worker is stopped, so that
+nothing the student started can slow the reference down. The figure is the median of the
+per-round ratios, with its spread.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import torch
 
 from grader import expect
 from grader.checking import Student, Verdict, fail
-from grader.worker.probes.bench import SUBJECTS, Subject
+from grader.worker.probes.bench import DIGEST_POSITIONS, SUBJECTS, Subject
+from grader.workers import frozen
 
 WARMUP_ROUNDS = 1
 
@@ -36,6 +40,8 @@ class Measurement:
     calls_per_round: int
     student_s: list[float]
     reference_s: list[float]
+    #: What was done to the student's processes while the reference was timed.
+    student_while_reference_timed: str = ""
 
     @property
     def ratios(self) -> list[float]:
@@ -76,18 +82,20 @@ class Measurement:
         }
 
 
-def expected_digests(subject: Subject, reference_module: Any, seeds: list[int]) -> list[torch.Tensor]:
+def expected_digests(subject: Subject, reference_module: Any, seeds: list[int],
+                     positions: torch.Tensor) -> list[torch.Tensor]:
     """What the reference gives on the inputs of ``seeds``, computed in this (trusted) process."""
     target = subject.setup(reference_module, "cpu")
-    return [subject.digest(subject.call(target, subject.make_inputs(seed, "cpu"))) for seed in seeds]
+    return [subject.digest(subject.call(target, subject.make_inputs(seed, "cpu")), positions) for seed in seeds]
 
 
-def _timed_round(handle: Student, name: str, seeds: list[int], timeout_s: float) -> tuple[float, Any]:
+def _timed_round(handle: Student, name: str, seeds: list[int], positions: torch.Tensor,
+                 timeout_s: float) -> tuple[float, Any]:
     handle.probe("bench.prepare", what=f"preparing {name}", subject=name, seeds=seeds)
     start = time.perf_counter()
     handle.probe("bench.run", what=name, timeout_s=timeout_s)
-    elapsed = time.perf_counter() - start
-    return elapsed, handle.probe("bench.digest", what=name)
+    digests = handle.probe("bench.digest", what=name, timeout_s=timeout_s, positions=positions)
+    return time.perf_counter() - start, digests
 
 
 def _verify(digests: Any, expected: list[torch.Tensor], subject: Subject, name: str) -> None:
@@ -95,6 +103,9 @@ def _verify(digests: Any, expected: list[torch.Tensor], subject: Subject, name: 
         raise fail(f"{name} did not return one output per input")
     rtol, atol = subject.tolerance
     for got, want in zip(digests, expected):
+        if isinstance(got, str):
+            raise fail(f"{subject.title}: during the timing your code returned {got[:200]}; return a plain "
+                       "torch.Tensor holding the computed values (work left for later is not measured)")
         if not isinstance(got, expect.RemoteTensor) or got.shape != tuple(want.shape) or not expect.compare(
                 got.data, want, rtol=rtol, atol=atol)[0]:
             raise fail(f"{name} returned wrong values on fresh inputs during the timing: a result must be "
@@ -112,21 +123,30 @@ def measure(student: Student, reference: Student, name: str, reference_module: A
     def seeds(count: int) -> list[int]:
         return torch.randint(0, 2**31, (count,), generator=generator).tolist()
 
+    def reference_round(round_seeds: list[int], positions: torch.Tensor, timeout_s: float) -> tuple[float, Any]:
+        with frozen(student.worker()) as what:
+            isolation.add(what)
+            return _timed_round(reference, name, round_seeds, positions, timeout_s)
+
+    isolation: set[str] = set()
     # Size the rounds on the reference's second call (its first pays for the warm-up).
     for _ in range(2):
-        reference_first, _ = _timed_round(reference, name, seeds(1), reference.timeout_s)
+        reference_first, _ = reference_round(seeds(1), torch.tensor(seeds(DIGEST_POSITIONS)), reference.timeout_s)
     calls = calls or max(1, math.ceil(target_s / max(reference_first, 1e-6)))
     budget = max(10.0, 40 * reference_first * calls)
     student_s: list[float] = []
     reference_s: list[float] = []
     for index in range(WARMUP_ROUNDS + rounds):
-        round_seeds = seeds(calls)
-        expected = expected_digests(subject, reference_module, round_seeds)
+        round_seeds, positions = seeds(calls), torch.tensor(seeds(DIGEST_POSITIONS))
+        expected = expected_digests(subject, reference_module, round_seeds, positions)
         order = (reference, student) if index % 2 == 0 else (student, reference)
         times = {}
         for handle in order:
             try:
-                times[handle], digests = _timed_round(handle, name, round_seeds, budget)
+                if handle is reference:
+                    times[handle], digests = reference_round(round_seeds, positions, budget)
+                else:
+                    times[handle], digests = _timed_round(handle, name, round_seeds, positions, budget)
             except Verdict as verdict:
                 if handle is student and verdict.outcome == "timeout":
                     reference_time = reference_first * calls
@@ -141,7 +161,8 @@ def measure(student: Student, reference: Student, name: str, reference_module: A
         if times[student] > 50 * times[reference]:  # hopelessly slower: more rounds change nothing
             student_s, reference_s = [times[student]], [times[reference]]
             break
-    return Measurement(name, subject.title, device, subject.items, calls, student_s, reference_s)
+    return Measurement(name, subject.title, device, subject.items, calls, student_s, reference_s,
+                       "; ".join(sorted(isolation)))
 
 
 def judge(student: Student, reference: Student, name: str, reference_module: Any, generator: torch.Generator,

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from torch.utils._python_dispatch import _disable_current_modes
 
 MAX_HEADER_BYTES = 64 * 1024 * 1024
 MAX_PAYLOAD_BYTES = 2 * 1024 * 1024 * 1024
@@ -47,10 +48,27 @@ _TORCH_DTYPES: dict[str, torch.dtype] = {
     )
 }
 _NUMPY_KINDS = frozenset("biufc")
+#: The only types that cross as tensors: a subclass can override what any method returns.
+_TENSOR_TYPES = (torch.Tensor, torch.nn.Parameter)
+#: What a refused tensor subclass's ``repr`` says, so a check can tell the student what to return.
+TENSOR_SUBCLASS = "a subclass of torch.Tensor; return a plain torch.Tensor"
+#: Captured when the worker imports this module, before any student code runs: the C
+#: methods of a tensor, which student code cannot replace (``TensorBase`` is immutable).
+_BASE = torch._C.TensorBase
+_save = np.save
 
 
 class WireError(Exception):
     """A frame or value that does not follow the protocol."""
+
+
+class FrameTooLarge(WireError):
+    """A frame whose payload is larger than the reader allows; nothing of it past its sizes was read."""
+
+    def __init__(self, payload_bytes: int, limit_bytes: int) -> None:
+        super().__init__(f"a frame of {payload_bytes} bytes of data, more than the {limit_bytes} allowed")
+        self.payload_bytes = payload_bytes
+        self.limit_bytes = limit_bytes
 
 
 @dataclass(frozen=True)
@@ -102,9 +120,11 @@ def _encode(value: Any, buffers: list[bytes], depth: int, counter: list[int]) ->
         return {"t": "float", "v": _float_text(value)}
     if isinstance(value, str) and type(value) is str:
         return {"t": "str", "v": value}
-    if isinstance(value, torch.Tensor):
+    if type(value) in _TENSOR_TYPES:
         return _encode_tensor(value, buffers, is_ndarray=False)
-    if isinstance(value, np.ndarray) and value.dtype.kind in _NUMPY_KINDS:
+    if isinstance(value, torch.Tensor):
+        return {"t": "obj", "type": _type_name(value), "repr": TENSOR_SUBCLASS}
+    if type(value) is np.ndarray and value.dtype.kind in _NUMPY_KINDS:
         return _encode_tensor(torch.from_numpy(np.ascontiguousarray(value)), buffers, is_ndarray=True)
     if isinstance(value, np.generic) and value.dtype.kind in _NUMPY_KINDS:
         return {"t": "npscalar", "dtype": str(value.dtype), "v": _float_text(float(value.real))}
@@ -117,28 +137,34 @@ def _encode(value: Any, buffers: list[bytes], depth: int, counter: list[int]) ->
 
 
 def _encode_tensor(tensor: torch.Tensor, buffers: list[bytes], is_ndarray: bool) -> Any:
-    dtype = str(tensor.dtype)
-    if dtype not in _TORCH_DTYPES or tensor.layout != torch.strided or tensor.is_quantized:
-        return {"t": "obj", "type": _type_name(tensor), "repr": f"tensor of dtype {dtype}, layout {tensor.layout}"}
-    device = str(tensor.device)
-    grad_fn = type(tensor.grad_fn).__name__ if tensor.grad_fn is not None else None
-    plain = torch.Tensor.detach(tensor)
-    if plain.device.type == "meta":
-        return {"t": "obj", "type": _type_name(tensor), "repr": f"meta tensor of shape {list(plain.shape)}"}
-    plain = plain.to("cpu")
-    if plain.dtype == torch.bfloat16:
-        plain = plain.to(torch.float32)
-    array = plain.contiguous().numpy()
+    """Serialise with torch functions, dispatch modes and patched methods out of the way."""
+    with torch._C.DisableTorchFunction(), _disable_current_modes():
+        return _encode_plain_tensor(tensor, buffers, is_ndarray)
+
+
+def _encode_plain_tensor(tensor: torch.Tensor, buffers: list[bytes], is_ndarray: bool) -> Any:
+    dtype, layout = _BASE.dtype.__get__(tensor), _BASE.layout.__get__(tensor)
+    if str(dtype) not in _TORCH_DTYPES or layout != torch.strided or _BASE.is_quantized.__get__(tensor):
+        return {"t": "obj", "type": _type_name(tensor), "repr": f"tensor of dtype {dtype}, layout {layout}"}
+    device = _BASE.device.__get__(tensor)
+    grad_fn = _BASE.grad_fn.__get__(tensor)
+    plain = _BASE.detach(tensor)
+    if device.type == "meta":
+        return {"t": "obj", "type": _type_name(tensor), "repr": f"meta tensor of shape {list(_BASE.shape.__get__(plain))}"}
+    plain = _BASE.to(plain, "cpu")
+    if dtype == torch.bfloat16:
+        plain = _BASE.to(plain, torch.float32)
+    array = _BASE.numpy(_BASE.contiguous(plain))
     out = io.BytesIO()
-    np.save(out, array, allow_pickle=False)
+    _save(out, array, allow_pickle=False)
     buffers.append(out.getvalue())
     return {
         "t": "tensor",
         "buf": len(buffers) - 1,
-        "dtype": dtype,
-        "device": device,
-        "requires_grad": bool(tensor.requires_grad),
-        "grad_fn": grad_fn,
+        "dtype": str(dtype),
+        "device": str(device),
+        "requires_grad": bool(_BASE.requires_grad.__get__(tensor)),
+        "grad_fn": type(grad_fn).__name__ if grad_fn is not None else None,
         "ndarray": is_ndarray,
     }
 
@@ -257,14 +283,19 @@ def send_message(sock: socket.socket, header: dict[str, Any], buffers: list[byte
         sock.sendall(buf)
 
 
-def recv_message(sock: socket.socket) -> tuple[dict[str, Any], list[bytes]]:
-    """Read one frame; raise :class:`EOFError` if the peer closed the channel first."""
+def recv_message(sock: socket.socket, max_payload: int | None = None) -> tuple[dict[str, Any], list[bytes]]:
+    """Read one frame; raise :class:`EOFError` if the peer closed the channel first.
+
+    A payload over ``max_payload`` bytes raises :class:`FrameTooLarge` before any of it is read.
+    """
     head_len, payload_len = _FRAME.unpack(_recv_exactly(sock, _FRAME.size))
     if head_len > MAX_HEADER_BYTES or payload_len > MAX_PAYLOAD_BYTES:
         raise WireError(f"frame too large ({head_len} + {payload_len} bytes)")
+    if max_payload is not None and payload_len > max_payload:
+        raise FrameTooLarge(payload_len, max_payload)
     try:
         header = json.loads(_recv_exactly(sock, head_len).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError; nesting too
         raise WireError(f"unreadable header: {exc}") from None
     sizes = header.get("buffers") if isinstance(header, dict) else None
     if not isinstance(sizes, list) or not all(isinstance(s, int) and s >= 0 for s in sizes):

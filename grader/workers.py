@@ -18,16 +18,23 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from grader import wire
 from grader.worker.limits import Limits
+from grader.worker.sandbox import processes_of, worker_uid
 
 ZYGOTE_START_TIMEOUT_S = 180.0
 WORKER_START_TIMEOUT_S = 60.0
 OUTPUT_LIMIT_BYTES = 256 * 1024
+#: Workers' interpreters start outside the caller's working folder (the instructor's, holding the
+#: class's submissions and gradebook) and without it on ``sys.path`` (``-P``, Python 3.11+).
+_NO_WORKING_FOLDER = ("-P",) if sys.version_info >= (3, 11) else ()
+_NEUTRAL_FOLDER = "/"
 
 
 class WorkerDied(Exception):
@@ -103,13 +110,19 @@ class Reply:
 class Worker:
     """One worker process serving probe calls for one submission."""
 
-    def __init__(self, pid: int, channel: socket.socket, tap: OutputTap, launcher: Launcher) -> None:
+    def __init__(self, pid: int, channel: socket.socket, tap: OutputTap, launcher: Launcher,
+                 reply_mb: int | None = None) -> None:
         self.pid = pid
         self.channel = channel
         self.tap = tap
         self.launcher = launcher
+        #: Most data one reply may carry, enforced here: the worker's own check runs beside student code.
+        self.reply_mb = reply_mb
         self.dead: WorkerDied | None = None
         self.missing_protections: list[str] = []
+        #: Where in its output the first check to use this worker starts reading: before the
+        #: student's module was imported, so what it printed at import is shown once.
+        self.output_start: int | None = None
 
     def handshake(self) -> None:
         header, _ = self._receive(time.monotonic() + WORKER_START_TIMEOUT_S)
@@ -154,7 +167,11 @@ class Worker:
             self._wait_for_reply(deadline)
             self.tap.drain()  # the worker flushed its output before replying
             self.channel.settimeout(max(0.001, deadline - time.monotonic()))
-            return wire.recv_message(self.channel)
+            return wire.recv_message(self.channel, None if self.reply_mb is None else self.reply_mb * 2**20)
+        except wire.FrameTooLarge as exc:
+            self.kill()
+            self._die("error", f"the value returned holds {exc.payload_bytes / 2**20:.0f} MB of data; "
+                      f"at most {self.reply_mb} MB may come back from one call")
         except (TimeoutError, socket.timeout):
             self.kill()
             self._die("timeout", "the code ran past its time limit and was stopped")
@@ -205,6 +222,52 @@ class Worker:
             self.dead = WorkerDied("crashed", "the worker was closed")
 
 
+#: How many times :func:`frozen` looks again for processes started while it stopped the others.
+FREEZE_SWEEPS = 50
+
+
+@contextmanager
+def frozen(worker: Worker) -> Iterator[str]:
+    """Stop every process of ``worker`` (SIGSTOP) for the block, and let them go on after (SIGCONT).
+
+    So that nothing a student started competes for the CPU while the reference is timed.
+    Yields what was frozen, or why nothing could be, for the measurement's details.
+    """
+    if worker.dead is not None:
+        yield "not frozen: the student's worker is not running"
+        return
+    own_user = sys.platform.startswith("linux") and os.geteuid() == 0 and not any(
+        m.startswith("a user of its own") for m in worker.missing_protections)
+    stopped: set[int] = set()
+    try:
+        if own_user:
+            for _ in range(FREEZE_SWEEPS):
+                new = set(processes_of(worker_uid(worker.pid))) - stopped
+                if not new:
+                    break
+                for pid in new:
+                    _signal(os.kill, pid, signal.SIGSTOP)
+                stopped |= new
+            yield f"frozen: every process of the student's worker ({len(stopped)})"
+        elif _signal(os.killpg, worker.pid, signal.SIGSTOP):
+            stopped.add(-worker.pid)
+            yield ("frozen: the student's worker and its process group (processes that left the group "
+                   "with setsid were not: the worker has no user of its own)")
+        else:
+            yield "not frozen: the student's worker could not be stopped"
+    finally:
+        for pid in stopped:
+            _signal(os.killpg if pid < 0 else os.kill, abs(pid), signal.SIGCONT)
+
+
+def _signal(send: Any, target: int, sig: int) -> bool:
+    try:
+        send(target, sig)
+    except (ProcessLookupError, PermissionError, OSError):
+        return False
+    return True
+
+
 def describe_exit(status: int | None) -> tuple[str, str]:
     """Turn a ``waitpid`` status into a verdict and a sentence for the student."""
     if status is None:
@@ -238,7 +301,9 @@ class Launcher(Protocol):
 
 
 def _request(submission_dir: Path, limits: Limits, device: str) -> dict[str, Any]:
-    return {"op": "fork", "submission_dir": str(submission_dir), "limits": limits.to_dict(), "device": device}
+    # Absolute: a worker's interpreter does not start in the caller's working folder.
+    return {"op": "fork", "submission_dir": str(Path(submission_dir).absolute()), "limits": limits.to_dict(),
+            "device": device}
 
 
 class Zygote:
@@ -250,10 +315,11 @@ class Zygote:
         self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._lock = threading.Lock()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "grader.worker.zygote", str(theirs.fileno())],
+            [sys.executable, *_NO_WORKING_FOLDER, "-m", "grader.worker.zygote", str(theirs.fileno())],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            cwd=_NEUTRAL_FOLDER,
         )
         theirs.close()
         self._control.settimeout(ZYGOTE_START_TIMEOUT_S)
@@ -283,7 +349,7 @@ class Zygote:
         finally:
             theirs.close()
             os.close(out_write)
-        worker = Worker(pid, ours, OutputTap(out_read), self)
+        worker = Worker(pid, ours, OutputTap(out_read), self, limits.reply_mb)
         worker.handshake()
         return worker
 
@@ -319,8 +385,8 @@ class Spawner:
         out_read, out_write = os.pipe()
         request = json.dumps(_request(submission_dir, limits, device))
         process = subprocess.Popen(
-            [sys.executable, "-m", "grader.worker.spawned", str(theirs.fileno()), request],
-            pass_fds=[theirs.fileno()],
+            [sys.executable, *_NO_WORKING_FOLDER, "-m", "grader.worker.spawned", str(theirs.fileno()), request],
+            pass_fds=[theirs.fileno()], cwd=_NEUTRAL_FOLDER,
             stdin=subprocess.DEVNULL,
             stdout=out_write,
             stderr=out_write,
@@ -329,7 +395,7 @@ class Spawner:
         theirs.close()
         os.close(out_write)
         self._processes[process.pid] = process
-        worker = Worker(process.pid, ours, OutputTap(out_read), self)
+        worker = Worker(process.pid, ours, OutputTap(out_read), self, limits.reply_mb)
         worker.handshake()
         return worker
 

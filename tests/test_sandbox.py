@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -39,6 +40,13 @@ def write(path):
 
 def connect(host, port):
     return attempt(lambda: socket.create_connection((host, port), timeout=2))
+
+def readable():
+    from grader.worker import sandbox
+    return [str(path) for path in sandbox.readable_paths(False)]
+
+def namespaces():
+    return {"pid": os.getpid(), "ipc": os.readlink("/proc/self/ns/ipc"), "shm": os.listdir("/dev/shm")}
 '''
 
 
@@ -116,6 +124,28 @@ def test_a_workers_private_folder_is_removed_when_it_ends(launcher, tmp_path):
     assert not folder.exists()
 
 
+@needs_root
+def test_a_worker_has_its_own_process_and_ipc_namespaces_and_an_empty_dev_shm(worker):
+    seen = call(worker, "namespaces")
+    assert seen["pid"] == 1 and seen["shm"] == []
+    assert seen["ipc"] != os.readlink("/proc/self/ns/ipc")
+
+
+def test_a_worker_imports_only_from_the_interpreters_folders(tmp_path):
+    site_packages = sysconfig.get_paths()["purelib"]
+    hook = "__editable__.example.finder.__path_hook__"
+    assert sandbox.importable(["", str(tmp_path), str(ROOT), site_packages, hook]) == [site_packages, hook]
+
+
+def test_a_worker_reads_of_the_grader_only_its_own_code_and_never_the_working_folder(worker):
+    readable = [Path(p) for p in call(worker, "readable")]  # as its zygote computed them
+    assert Path.cwd() not in readable and ROOT not in readable
+    grader = [p for p in readable if p.is_relative_to(ROOT)]
+    allowed = (ROOT / "grader" / "worker", ROOT / "grader" / "data", ROOT / "grader" / "wire.py",
+               ROOT / "grader" / "__init__.py", ROOT / ".venv")
+    assert grader and all(any(p.is_relative_to(a) for a in allowed) for p in grader), grader
+
+
 def _in_a_child(test) -> object:
     """Run ``test()`` in a forked child, which may lock itself in; return what it returns (JSON)."""
     reader, writer = os.pipe()
@@ -180,3 +210,6 @@ def test_each_protection_the_system_lacks_is_named(tmp_path):
     assert any(m.startswith("network namespace") for m in missing)
     assert "file access rules (Landlock is not available (Function not implemented))" in missing
     assert any(m.startswith("process count") for m in missing)
+    for protection in ("IPC namespace", "a size limit on its folder", "a private /dev/shm",
+                       "a process namespace of its own"):
+        assert f"{protection} (the grader is not running as root)" in missing

@@ -6,6 +6,7 @@ import io
 import pickle
 import socket
 import struct
+import threading
 
 import numpy as np
 import pytest
@@ -46,14 +47,49 @@ def test_unknown_objects_cross_as_their_name_and_repr_only():
     assert len(got["obj"].repr) <= wire.REPR_LIMIT
 
 
-def test_a_tensor_subclass_crosses_as_plain_values():
-    class AlwaysEqual(torch.Tensor):
-        def __eq__(self, other):
-            return True
+class LyingTensor(torch.Tensor):
+    """A subclass whose every method (and torch function) shows ones where the values are zeros."""
 
-    fake = torch.zeros(3).as_subclass(AlwaysEqual)
-    got = round_trip(fake)
-    assert type(got.data) is torch.Tensor and not torch.equal(got.data, torch.ones(3))
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        return torch.ones(3)
+
+    def numpy(self, *args, **kwargs):
+        return np.ones(3, dtype=np.float32)
+
+
+def test_a_tensor_subclass_is_refused_saying_what_to_return():
+    got = round_trip({"fake": torch.zeros(3).as_subclass(LyingTensor), "parameter": torch.nn.Parameter(torch.zeros(2))})
+    assert isinstance(got["fake"], wire.RemoteObject) and got["fake"].type_name.endswith("LyingTensor")
+    assert got["fake"].repr == wire.TENSOR_SUBCLASS
+    assert isinstance(got["parameter"], wire.RemoteTensor) and got["parameter"].requires_grad
+
+
+def test_an_ndarray_subclass_is_refused():
+    got = round_trip(np.zeros(3).view(np.recarray))
+    assert isinstance(got, wire.RemoteObject)
+
+
+def test_patched_tensor_methods_and_torch_function_modes_cannot_change_what_is_sent(monkeypatch):
+    from torch.overrides import TorchFunctionMode
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    class Zeros(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            return torch.zeros(3)
+
+    class ZerosToo(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            return torch.zeros(3)
+
+    for name in ("detach", "to", "contiguous", "numpy", "cpu"):
+        monkeypatch.setattr(torch.Tensor, name, lambda self, *a, **k: torch.zeros(3), raising=False)
+    monkeypatch.setattr(np, "save", lambda file, array, **k: np.lib.format.write_array(file, np.zeros(3)))
+    value = torch.tensor([1.0, 2.0, 3.0])
+    with ZerosToo(), Zeros():
+        tree, buffers = wire.encode(value)
+    monkeypatch.undo()
+    assert torch.equal(wire.decode(tree, buffers).data, torch.tensor([1.0, 2.0, 3.0]))
 
 
 def test_a_pickled_object_array_is_refused():
@@ -95,4 +131,12 @@ def test_a_closed_channel_is_an_eof():
     a, b = socket.socketpair()
     a.close()
     with pytest.raises(EOFError):
+        wire.recv_message(b)
+
+
+def test_a_header_nested_past_what_json_can_parse_is_refused():
+    a, b = socket.socketpair()
+    head = b"[" * 200_000 + b"]" * 200_000
+    threading.Thread(target=a.sendall, args=(struct.pack("!QQ", len(head), 0) + head,), daemon=True).start()
+    with pytest.raises(wire.WireError, match="unreadable header"):
         wire.recv_message(b)

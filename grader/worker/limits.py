@@ -25,6 +25,11 @@ class Limits:
     open_files: int | None = 256
     #: Largest file the worker may write.
     file_size_mb: int | None = 256
+    #: Everything the worker's folder (its copy of the submission and its temporary files)
+    #: may hold at once: a size-limited file system of its own, where the grader runs as root.
+    disk_mb: int | None = 512
+    #: Everything the worker's private ``/dev/shm`` may hold (it is memory outside ``memory_mb``).
+    shm_mb: int | None = 64
     #: Processes and threads the worker's user may run at once (a fork bomb stops here);
     #: applied where the worker runs as a user of its own (the grader runs as root).
     processes: int | None = 64

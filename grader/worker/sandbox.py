@@ -1,14 +1,18 @@
 """The walls a worker puts up around itself before it imports student code (Linux).
 
-In order, as root where the grader runs as root: a clean environment; a private folder
-(``grader-worker-<pid>``) holding a copy of the submission and a temporary folder; a new
-network namespace (no network at all); a private mount namespace in which the copy is
-mounted over the submission's path, ``solutions/`` and the checks are covered by empty
-folders, and folders only root may enter (``/root`` holding the interpreter, say) are
-replaced by views showing only what the worker needs; then a user and group of its own
-(``UID_BASE + pid``: a limit on processes counts for it alone, and it cannot signal, trace
-or read another worker); then Landlock rules: read only the interpreter, site-packages and
-the grader's worker modules, write only its private folder, no TCP, no signals outside.
+In order, as root where the grader runs as root: a clean environment and a ``sys.path``
+holding only the interpreter's folders and site-packages (never the instructor's working
+folder); a new network namespace (no network at all) and IPC namespace (no SysV or POSIX
+IPC object of another worker); a private mount namespace in which the worker's folder
+(``grader-worker-<pid>``: a copy of the submission and a temporary folder) and ``/dev/shm``
+are fresh size-limited file systems of its own, the copy is mounted over the submission's
+path, ``solutions/`` and the checks are covered by empty folders, and folders only root may
+enter (``/root`` holding the interpreter, say) are replaced by views showing only what the
+worker needs; then a process namespace of its own, whose every process the kernel kills
+when the worker ends; then a user and group of its own (``UID_BASE + pid``: a limit on
+processes counts for it alone, and it cannot signal, trace or read another worker); then
+Landlock rules: read only the interpreter, site-packages and the grader's worker modules,
+write only its private folders, no TCP, no signals outside.
 
 Each mechanism that the system lacks is skipped and named, and the run's report lists it.
 """
@@ -18,9 +22,11 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
+import resource
 import shutil
 import signal
 import stat
+import site
 import sys
 import sysconfig
 import tempfile
@@ -33,7 +39,7 @@ from grader.worker import landlock
 #: the ids that systems, containers (systemd-nspawn ends at 0x6FFFFFFF) and directories give out.
 UID_BASE = 2_000_000_000
 
-_CLONE_NEWNS, _CLONE_NEWNET = 0x00020000, 0x40000000
+_CLONE_NEWNS, _CLONE_NEWIPC, _CLONE_NEWPID, _CLONE_NEWNET = 0x00020000, 0x08000000, 0x20000000, 0x40000000
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
 _MS_BIND, _MS_REC, _MS_PRIVATE = 4096, 16384, 1 << 18
 _PR_SET_PDEATHSIG = 1
@@ -42,6 +48,8 @@ _KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "CUDA_VISIBLE_DEVICES
 #: System folders of shared libraries a lazily loaded extension may need.
 _SYSTEM_LIBRARIES = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/etc/ld.so.cache")
 _GRADER_DIR = Path(__file__).resolve().parents[1]
+#: What of the grader a worker may read: its own code, the wire and the offline data.
+_WORKER_CODE = (_GRADER_DIR / "worker", _GRADER_DIR / "data", _GRADER_DIR / "wire.py", _GRADER_DIR / "__init__.py")
 #: What no worker may read: the reference solutions and the checks (hidden ones included).
 FORBIDDEN = (_GRADER_DIR.parent / "solutions", _GRADER_DIR / "checks")
 
@@ -66,23 +74,30 @@ def private_dir(pid: int) -> Path:
     return Path(tempfile.gettempdir()) / f"grader-worker-{pid}"
 
 
-def isolate(submission_dir: Path, *, cuda: bool = False) -> Sandbox:
-    """Put this worker in its sandbox; the submission stays readable (and writable) at its path."""
-    pid = os.getpid()
+def isolate(submission_dir: Path, *, cuda: bool = False, disk_mb: int | None = None,
+            shm_mb: int | None = None) -> Sandbox:
+    """Put this worker in its sandbox; the submission stays readable (and writable) at its path.
+
+    ``disk_mb`` caps what its folder holds, ``shm_mb`` what its ``/dev/shm`` holds.
+    """
+    pid = os.getpid()  # the worker's user and folder are named after its pid outside its process namespace
     box = Sandbox(submission_dir=submission_dir, private_dir=private_dir(pid))
     root = sys.platform.startswith("linux") and os.geteuid() == 0
     readable = readable_paths(cuda=cuda)  # before the environment is cleaned: it reads LD_LIBRARY_PATH
     _make_private_dir(box.private_dir)
     _clean_environment(box.private_dir / "tmp")
+    sys.path[:] = importable(sys.path)
     if not root:
-        box.missing += ["a user of its own per worker (the grader is not running as root)",
-                        "network namespace (the grader is not running as root)"]
+        box.missing += [f"{name} (the grader is not running as root)" for name in _NEEDS_ROOT]
     else:
         _unshare(_CLONE_NEWNET, "network namespace", box.missing)
+        _unshare(_CLONE_NEWIPC, "IPC namespace", box.missing)
         if _unshare(_CLONE_NEWNS, "mount namespace", box.missing):
-            box.own_user = _private_mounts(box, pid, readable)
+            box.own_user = _private_mounts(box, pid, readable, disk_mb, shm_mb)
         else:
-            box.missing.append("a user of its own per worker (it needs the mount namespace)")
+            box.missing += [f"{name} (it needs the mount namespace)" for name in _NEEDS_ROOT[2:]]
+        if box.own_user:
+            _enter_process_namespace(box.missing)
     if box.own_user:
         _drop_privileges(worker_uid(pid))
     try:
@@ -91,6 +106,42 @@ def isolate(submission_dir: Path, *, cuda: bool = False) -> Sandbox:
     except OSError as exc:
         box.missing.append(f"file access rules ({exc.strerror or exc})")
     return box
+
+
+#: What a worker lacks where the grader is not root; the last four need the mount namespace.
+_NEEDS_ROOT = ("network namespace", "IPC namespace", "a user of its own per worker",
+               "a size limit on its folder", "a private /dev/shm", "a process namespace of its own")
+
+
+def importable(path: list[str]) -> list[str]:
+    """``path`` without the entries a worker must not import from: the working folder, folders outside the interpreter's.
+
+    Entries that name no file or folder (the editable install's hook) stay: they open nothing.
+    """
+    allowed = tuple(folder.rstrip("/") + "/" for folder in _interpreter_folders())
+    return [entry for entry in path
+            if entry and (not os.path.exists(entry) or (os.path.abspath(entry) + "/").startswith(allowed))]
+
+
+#: The libraries every worker imports: the site-packages folders that hold them are the worker's too.
+_LIBRARIES = ("torch", "torchvision", "numpy")
+
+
+def _interpreter_folders() -> set[str]:
+    """The interpreter, its standard library and site-packages: the only folders a worker imports from.
+
+    Site-packages are the interpreter's own, the ``site-packages``/``dist-packages`` folders on
+    ``sys.path`` (a virtual environment that sees another's packages), and the folders that
+    hold torch, torchvision and numpy, whose lazy imports reach their neighbours.
+    """
+    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, *sysconfig.get_paths().values(), *site.getsitepackages(),
+               os.path.dirname(os.path.realpath(sys.executable))}
+    folders |= {entry for entry in sys.path if os.path.basename(entry.rstrip("/")) in ("site-packages", "dist-packages")}
+    for name in _LIBRARIES:
+        package = getattr(sys.modules.get(name), "__file__", None)
+        if isinstance(package, str):
+            folders.add(os.path.dirname(os.path.dirname(package)))
+    return {os.path.abspath(folder) for folder in folders if folder}
 
 
 def _make_private_dir(path: Path) -> None:
@@ -109,14 +160,21 @@ def _clean_environment(tmp: Path) -> None:
     tempfile.tempdir = str(tmp)
 
 
-def _private_mounts(box: Sandbox, pid: int, readable: list[Path]) -> bool:
-    """Copy the submission and arrange the worker's view of the files; whether it may drop root."""
+def _private_mounts(box: Sandbox, pid: int, readable: list[Path], disk_mb: int | None, shm_mb: int | None) -> bool:
+    """Give the worker its own folder and ``/dev/shm``, copy the submission in, arrange its view of the files.
+
+    Returns whether it may drop root.
+    """
     copy, uid = box.private_dir / "submission", worker_uid(pid)
+    private = _MS_NOSUID | _MS_NODEV
     try:
+        _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
+        _mount("tmpfs", box.private_dir, "tmpfs", private, _tmpfs_options(disk_mb, "0700"))
+        _mount("tmpfs", "/dev/shm", "tmpfs", private | _MS_NOEXEC, _tmpfs_options(shm_mb, "1777"))
+        (box.private_dir / "tmp").mkdir(exist_ok=True)
         shutil.copytree(box.submission_dir, copy, symlinks=True)
         for path in [box.private_dir, *box.private_dir.rglob("*")]:
             os.lchown(path, uid, uid)
-        _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
         for hidden in FORBIDDEN:
             if hidden.is_dir() and not box.submission_dir.resolve().is_relative_to(hidden):
                 _mount("tmpfs", hidden, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k,mode=0555")
@@ -124,9 +182,41 @@ def _private_mounts(box: Sandbox, pid: int, readable: list[Path]) -> bool:
         _reveal([p for p in needed if p.exists()], uid)
         _mount(copy, box.submission_dir, None, _MS_BIND | _MS_REC)
     except OSError as exc:
-        box.missing.append(f"a user of its own per worker (could not arrange its files: {exc})")
+        box.missing += [f"{name} (could not arrange its files: {exc})" for name in _NEEDS_ROOT[2:]]
         return False
     return True
+
+
+def _tmpfs_options(size_mb: int | None, mode: str) -> str:
+    return f"mode={mode}" + (f",size={size_mb}m" if size_mb is not None else "")
+
+
+def _enter_process_namespace(missing: list[str]) -> None:
+    """Go on as the first process of a new process namespace, so that none it starts outlives it.
+
+    The process that called this stays outside, waits, and ends exactly as the worker ended
+    (exit code or signal), so the grader's verdicts read the same; if it is killed, the
+    worker is too (parent-death signal), and with the worker the kernel kills the namespace.
+    """
+    if not _unshare(_CLONE_NEWPID, "a process namespace of its own", missing):
+        return
+    child = os.fork()
+    if child == 0:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        return
+    _wait_and_end_as(child)
+
+
+def _wait_and_end_as(child: int) -> None:
+    os.closerange(0, 65536)  # the worker's channel and output must close when the worker ends
+    _, status = os.waitpid(child, 0)
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [sig])
+        signal.signal(sig, signal.SIG_DFL)
+        os.kill(os.getpid(), sig)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
 
 
 def _reveal(needed: list[Path], uid: int) -> None:
@@ -174,12 +264,10 @@ def readable_paths(cuda: bool) -> list[Path]:
 
     The same for every worker forked from one zygote, so computed once there.
     """
-    folders = {os.path.abspath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *sysconfig.get_paths().values())}
-    folders |= set(_SYSTEM_LIBRARIES)
-    folders.add(os.path.dirname(os.path.realpath(sys.executable)))
-    folders |= {os.path.abspath(p) for p in sys.path if p and os.path.isdir(p) and not _holds_forbidden(Path(p))}
-    # Modules already imported from folders that also hold forbidden ones (the project's root).
-    prefixes = tuple(f.rstrip("/") + "/" for f in folders)
+    folders = _interpreter_folders() | set(_SYSTEM_LIBRARIES) | {str(path) for path in _WORKER_CODE}
+    # Modules the zygote imported from elsewhere (PYTHONPATH, say): those files alone; of the
+    # grader, nothing beyond its worker code.
+    prefixes = tuple(f.rstrip("/") + "/" for f in [*folders, str(_GRADER_DIR)])
     for module in list(sys.modules.values()):
         origin = getattr(module, "__file__", None)
         if isinstance(origin, str) and not origin.startswith(prefixes):
@@ -245,15 +333,26 @@ def sweep(pid: int) -> None:
 
 def _kill_processes_of(uid: int) -> bool:
     found = False
+    for pid in processes_of(uid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+            found = True
+        except OSError:
+            continue
+    return found
+
+
+def processes_of(uid: int) -> list[int]:
+    """The processes whose real user is ``uid`` (all of one worker's, when it has a user of its own)."""
+    found = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
-        try:
-            with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as status:
-                real = next((line.split()[1] for line in status if line.startswith("Uid:")), None)
-            if real == str(uid):
-                os.kill(int(entry.name), signal.SIGKILL)
-                found = True
-        except (OSError, ValueError):
+        try:  # read as bytes: this also runs while the interpreter shuts down, when codecs may be gone
+            with open(f"/proc/{entry.name}/status", "rb") as status:
+                real = next((line.split()[1] for line in status if line.startswith(b"Uid:")), None)
+        except (OSError, IndexError):
             continue
+        if real == str(uid).encode():
+            found.append(int(entry.name))
     return found

@@ -71,7 +71,7 @@ def _close_all_but(keep: list[int]) -> None:
 def serve(channel: socket.socket, submission_dir: Path, limits: limits_module.Limits, device: str) -> None:
     """Enter the sandbox, apply ``limits``, then answer requests until the grader closes the channel."""
     cuda = device.startswith("cuda")
-    box = sandbox.isolate(submission_dir, cuda=cuda)
+    box = sandbox.isolate(submission_dir, cuda=cuda, disk_mb=limits.disk_mb, shm_mb=limits.shm_mb)
     missing = box.missing + limits_module.apply(limits, cuda=cuda, own_user=box.own_user)
     torch.set_num_threads(max(1, limits.threads))
     os.chdir(submission_dir)

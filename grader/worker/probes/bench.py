@@ -4,6 +4,10 @@ Each benchmarked object is a :class:`Subject`: how to make its inputs from a see
 call it once, and a small digest of its output that the grader checks against what the
 reference gives on the same inputs. The grader imports this module too, to make the same
 inputs and to compute the expected digests with the reference.
+
+The clock runs from the call to the digest, whose positions the grader sends only then:
+a result must be a plain ``torch.Tensor`` whose values are there when it is digested, so
+work deferred to a lazy object, a tensor subclass or a thread is charged or refused.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.utils._python_dispatch import _disable_current_modes
 
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
@@ -33,32 +38,60 @@ class Subject:
     make_inputs: Callable[[int, str], Any]
     setup: Callable[[ModuleType, str], Any]
     call: Callable[[Any, Any], Any]
-    digest: Callable[[Any], torch.Tensor]
+    #: The output's digest at the given positions (taken modulo its size), drawn by the grader.
+    digest: Callable[[Any, torch.Tensor], torch.Tensor]
     #: (rtol, atol) for comparing digests: exact where the output is exact.
     tolerance: tuple[float, float] = (0.0, 0.0)
 
 
+#: Captured when the worker imports this module, before any student code can replace them.
+_Generator, _randint, _randn = torch.Generator, torch.randint, torch.randn
+
+
 def labels(seed: int, n: int, num_classes: int, device: str = "cpu") -> torch.Tensor:
     """Integer labels in [0, num_classes) from ``seed``, the same in the worker and the grader."""
-    generator = torch.Generator().manual_seed(seed)
-    return torch.randint(num_classes, (n,), generator=generator).to(device)
+    generator = _Generator().manual_seed(seed)
+    return _randint(num_classes, (n,), generator=generator).to(device)
 
 
-def _one_hot_digest(encoded: Any) -> torch.Tensor:
-    if not isinstance(encoded, torch.Tensor) or encoded.dim() != 2:
-        return torch.full((3,), float("nan"), dtype=torch.float64)
-    weights = (torch.arange(encoded.shape[0], device=encoded.device) % 1009).to(torch.float64)
-    return torch.stack([encoded.sum().to(torch.float64), (encoded.argmax(1) * weights).sum(),
-                        torch.tensor(float(encoded.dtype == torch.float32), device=encoded.device,
-                                     dtype=torch.float64)]).cpu()
+DIGEST_POSITIONS = 1024
+
+
+def _values_at(out: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+    flat = out.detach().reshape(-1)
+    return flat[positions.to(flat.device) % flat.numel()].to(torch.float64).cpu()
+
+
+def _one_hot_digest(encoded: Any, positions: torch.Tensor) -> torch.Tensor:
+    """The values at the grader's positions: cheap, yet only right if every value was computed."""
+    if not isinstance(encoded, torch.Tensor) or encoded.dim() != 2 or encoded.dtype != torch.float32 \
+            or encoded.numel() == 0:
+        return torch.full((len(positions),), float("nan"), dtype=torch.float64)
+    return _values_at(encoded, positions)
 
 
 def _module_setup(cls: str, kwargs: dict[str, int]) -> Callable[[ModuleType, str], Any]:
     def setup(module: ModuleType, device: str) -> nn.Module:
-        torch.manual_seed(0)  # the same initial weights for the student's module and the reference's
-        return getattr(module, cls)(**kwargs).to(device).train()
+        torch.manual_seed(0)
+        model = getattr(module, cls)(**kwargs)
+        _same_weights(model)
+        return model.to(device).train()
 
     return setup
+
+
+def _same_weights(model: nn.Module) -> None:
+    """Give every floating tensor of ``model`` values drawn by name from one fixed generator.
+
+    The student's module and the reference's then hold the same weights whatever order their
+    constructors drew their initial values in (the checks of the layers' names and of the
+    initialisation come first), so their outputs can be compared.
+    """
+    generator = _Generator().manual_seed(0)
+    with torch.no_grad():
+        for _, tensor in sorted(model.state_dict().items()):
+            if tensor.is_floating_point():
+                tensor.copy_(_randn(tensor.shape, generator=generator) * 0.1)
 
 
 def _forward_backward(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
@@ -68,18 +101,16 @@ def _forward_backward(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     return out
 
 
-def _module_digest(out: Any) -> torch.Tensor:
-    """The output's sum and 256 of its values at fixed pseudo-random positions."""
+def _module_digest(out: Any, positions: torch.Tensor) -> torch.Tensor:
+    """The output's sum and its values at the grader's positions."""
     if not isinstance(out, torch.Tensor) or out.numel() == 0:
-        return torch.full((257,), float("nan"), dtype=torch.float64)
-    flat = out.detach().flatten().to(torch.float64).cpu()
-    positions = torch.randint(flat.numel(), (256,), generator=torch.Generator().manual_seed(flat.numel()))
-    return torch.cat([flat.sum().reshape(1), flat[positions]])
+        return torch.full((len(positions) + 1,), float("nan"), dtype=torch.float64)
+    return torch.cat([out.detach().sum().to(torch.float64).cpu().reshape(1), _values_at(out, positions)])
 
 
 def _images(shape: tuple[int, ...]) -> Callable[[int, str], torch.Tensor]:
     def make(seed: int, device: str) -> torch.Tensor:
-        return torch.randn(shape, generator=torch.Generator().manual_seed(seed)).to(device)
+        return _randn(shape, generator=_Generator().manual_seed(seed)).to(device)
 
     return make
 
@@ -134,22 +165,35 @@ def prepare(ctx: ProbeContext, subject: str, seeds: list[int]) -> bool:
         _steady_allocator()
         ctx.prepared["target"] = chosen.setup(ctx.module(chosen.exercise), ctx.device)
         ctx.prepared["subject"] = subject
-    ctx.prepared["inputs"] = [chosen.make_inputs(seed, ctx.device) for seed in seeds]
+    with torch._C.DisableTorchFunction(), _disable_current_modes():  # the student's overrides make no inputs
+        ctx.prepared["inputs"] = [chosen.make_inputs(seed, ctx.device) for seed in seeds]
     return True
 
 
 @probe
 def run(ctx: ProbeContext) -> bool:
-    """The timed call: the subject on each prepared input, the device synchronised at the end."""
+    """The timed call: the subject on each prepared input; the outputs wait for their digest."""
     chosen, target = SUBJECTS[ctx.prepared["subject"]], ctx.prepared["target"]
     ctx.prepared["outputs"] = [chosen.call(target, x) for x in ctx.prepared.pop("inputs")]
-    if ctx.device.startswith("cuda"):
-        torch.cuda.synchronize()
     return True
 
 
 @probe
-def digest(ctx: ProbeContext) -> list[torch.Tensor]:
-    """The digests of the last timed call's outputs, for the grader to verify."""
+def digest(ctx: ProbeContext, positions: torch.Tensor) -> list[torch.Tensor | str]:
+    """Still timed: each output's digest at ``positions``, or what it is if it is not a plain tensor."""
     chosen = SUBJECTS[ctx.prepared["subject"]]
-    return [chosen.digest(out) for out in ctx.prepared.pop("outputs")]
+    return [_plain_digest(chosen, out, positions, ctx.device) for out in ctx.prepared.pop("outputs")]
+
+
+def _plain_digest(chosen: Subject, out: Any, positions: torch.Tensor, device: str) -> torch.Tensor | str:
+    """The digest of a plain tensor's values (moving it to the CPU synchronises the device), or what was wrong."""
+    if type(out) is not torch.Tensor:
+        if isinstance(out, torch.Tensor):
+            cls = type(out)
+            return f"a {cls.__module__}.{cls.__qualname__}, a subclass of torch.Tensor"[:200]
+        return f"an object of type {type(out).__qualname__}"[:200]
+    with torch._C.DisableTorchFunction(), _disable_current_modes():
+        where = torch._C.TensorBase.device.__get__(out)
+        if where.type != torch.device(device).type:
+            return f"a tensor on {where} where its inputs were on {device}"
+        return chosen.digest(out, positions)
