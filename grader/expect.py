@@ -13,8 +13,9 @@ from typing import Any
 
 import torch
 
+from grader import static
 from grader.checking import Verdict, fail
-from grader.wire import RemoteObject, RemoteTensor
+from grader.wire import TENSOR_SUBCLASS, RemoteObject, RemoteTensor
 
 #: (rtol, atol) by dtype: float32 leaves room for a different order of operations or a
 #: float64 detour; float64 for what an exact derivation must reproduce.
@@ -31,6 +32,8 @@ def describe(value: Any) -> str:
     if isinstance(value, RemoteTensor):
         kind = "a NumPy array" if value.is_ndarray else "a tensor"
         return f"{kind} of shape {list(value.shape)} and dtype {value.dtype}"
+    if isinstance(value, RemoteObject) and value.repr == TENSOR_SUBCLASS:
+        return f"a {value.type_name}, {TENSOR_SUBCLASS}"
     if isinstance(value, RemoteObject):
         return f"an object of type {value.type_name}"
     if value is None:
@@ -164,9 +167,25 @@ def as_float(value: Any, *, what: str) -> float:
     raise fail(f"{what} returned {describe(value)}; expected a number")
 
 
-def unchanged(before: list[Any], after: list[Any] | None, *, names: list[str], what: str) -> None:
-    """Fail if the student's call changed any of the tensors it was given."""
-    for name, original, seen in zip(names, before, after or []):
+def unchanged(before: list[Any], after: list[Any] | None, *, names: list[str], what: str,
+              read: static.Reach | None = None) -> None:
+    """Fail if the student's call changed any of the tensors it was given.
+
+    Decided here, from what the grader sent (``before``) and the arguments as the reply gives
+    them back (``after``): a reply without all of them is a worker that was tampered with. With
+    ``read``, code that can reach the grader's objects in the worker (and so forge ``after``)
+    fails first.
+    """
+    for found in read.tampering() if read is not None else []:
+        raise Verdict("forbidden", f"decided by reading the code: the grader could not verify that {what} leaves its "
+                      f"arguments unchanged: {found.place()}: `{found.written}` ({found.api}) can reach the grader's "
+                      "own objects in the worker; leave the grader and the interpreter as they are",
+                      _details(found))
+    if not isinstance(after, list) or len(after) != len(before):
+        raise Verdict("forbidden", f"{what}: the worker's reply does not give back the {len(before)} arguments the "
+                      "grader sent, so whether they were modified cannot be judged; the code tampered with the "
+                      "grader's worker")
+    for name, original, seen in zip(names, before, after):
         if not isinstance(original, torch.Tensor):
             continue
         if not isinstance(seen, RemoteTensor) or seen.shape != tuple(original.shape):
@@ -181,6 +200,27 @@ def unchanged(before: list[Any], after: list[Any] | None, *, names: list[str], w
                 f"{what} modified its argument '{name}' in place: work on a copy or use out-of-place "
                 "operations (w = w - lr * g, not w -= lr * g on the caller's tensor)"
             )
+
+
+def data_unchanged(sent: Mapping[str, torch.Tensor], after: Any, *, what: str) -> None:
+    """Fail naming the tensors of ``sent`` that ``after`` (the reply's name -> tensor as it is now) shows changed.
+
+    Judged here from what the grader sent, never from a flag the worker computed about itself.
+    """
+    if after is None:
+        raise fail(f"{what} could not be run on the grader's data (see the other checks of this exercise), so "
+                   "whether it leaves them unchanged cannot be judged")
+    if not isinstance(after, dict) or set(after) != set(sent):
+        raise Verdict("forbidden", f"{what}: the worker's reply does not give back the data the grader sent, so "
+                      "whether they were modified cannot be judged; the code tampered with the grader's worker")
+    changed = [name for name, given in sent.items() if not _same(after[name], given)]
+    if changed:
+        raise fail(f"{what} modified {' and '.join(changed)} in place; the data must stay as given")
+
+
+def _same(seen: Any, given: torch.Tensor) -> bool:
+    return (isinstance(seen, RemoteTensor) and seen.shape == tuple(given.shape) and seen.dtype == given.dtype
+            and torch.equal(seen.data.cpu(), given.cpu()))
 
 
 def raised(outcome: Mapping[str, Any], error: str, *, what: str, why: str = "", should: str = "",
@@ -201,12 +241,51 @@ def raised(outcome: Mapping[str, Any], error: str, *, what: str, why: str = "", 
         raise fail(f"{what} raised {error}({outcome['message']!r}); the message should {should}")
 
 
-def not_called(calls: list[dict[str, Any]], apis: Mapping[str, str], *, what: str) -> None:
-    """``forbidden`` verdict if any of ``apis`` (name -> why it is forbidden) was called."""
+def not_called(calls: list[dict[str, Any]], apis: Mapping[str, str], *, what: str,
+               read: static.Reach | None = None) -> None:
+    """``forbidden`` verdict if the code ``read`` reaches any of ``apis`` (name -> why it is forbidden), or a call was seen.
+
+    The reading of the submission's files decides first; the calls recorded in the worker
+    (which the student's code shares) are the second signal.
+    """
+    if read is not None:
+        not_reached(read, apis, what=what)
     for call in calls:
         api = call.get("api")
         if api in apis:
-            raise Verdict("forbidden", f"{what} called {api}: {apis[api]}", {"api": api})
+            raise Verdict("forbidden", f"observed while running: {what} called {api}: {apis[api]}",
+                          {"api": api, "decided": "observed while running"})
+
+
+def not_reached(read: static.Reach, apis: Mapping[str, str], *, what: str) -> None:
+    """``forbidden`` verdict if the code ``read`` refers to one of ``apis``, or hides what it calls."""
+    for found in read.uses(apis):
+        raise Verdict("forbidden", f"decided by reading the code: {what} reaches {found.api} at {found.place()} "
+                      f"(as `{found.written}`): {apis[found.api]}", _details(found))
+    _readable(read, tuple(apis), what=what, whether=f"does not call {', '.join(apis)}")
+
+
+def grad_turned_off(read: static.Reach | None, *, what: str, advice: str) -> None:
+    """Fail unless the code ``read`` can turn autograd off (``torch.no_grad()`` and the like) and hides nothing."""
+    if read is None or read.missing:
+        return
+    _readable(read, static.GRAD_MODE, what=what, whether="runs the model with autograd off")
+    if not read.turns_grad_off():
+        raise fail(f"decided by reading the code: {what} and the code it calls never turn autograd off (no "
+                   f"torch.no_grad(), torch.inference_mode() or torch.set_grad_enabled(False)): {advice}",
+                   decided="by reading the code")
+
+
+def _readable(read: static.Reach, patched: tuple[str, ...], *, what: str, whether: str) -> None:
+    for found in read.opaque(patched):
+        raise Verdict("forbidden", f"decided by reading the code: the grader could not verify that {what} "
+                      f"{whether}: {found.place()}: `{found.written}` ({found.api}) hides what the code calls; call "
+                      "functions by their names and leave torch and the grader as they are",
+                      _details(found))
+
+
+def _details(found: static.Finding) -> dict[str, Any]:
+    return {"decided": "by reading the code", "file": found.file, "line": found.line, "api": found.api}
 
 
 def _mistake_by_value(

@@ -36,7 +36,7 @@ class SubmissionSession:
 
     def student(self, exercise: Exercise) -> Student:
         """A handle on the student's code for ``exercise``, for one check."""
-        return Student(exercise, lambda: self.worker(exercise), self.timeout(exercise))
+        return Student(exercise, lambda: self.worker(exercise), self.timeout(exercise), self.submission_dir)
 
     def timeout(self, exercise: Exercise) -> float:
         """Seconds one call of the student's code may take: the run's limit, else the exercise's."""
@@ -52,17 +52,28 @@ class SubmissionSession:
         worker = self.launcher.start_worker(self._fresh_copy(), self.limits, self.device)
         self.missing_protections.update(worker.missing_protections)
         what = f"importing {exercise.name}.py"
+        worker.output_start = worker.tap.mark()
         try:
             reply = worker.call("common.load", self.timeout(exercise), module=exercise.name)
         except WorkerDied as died:
-            self._broken[exercise.name] = Verdict(died.verdict, f"{what}: {died.message}")
+            self._broken[exercise.name] = self._with_import_output(Verdict(died.verdict, f"{what}: {died.message}"),
+                                                                   worker)
             raise self._broken[exercise.name] from None
         if reply.status != "ok":
+            verdict = self._with_import_output(verdict_from_reply(reply, what), worker)
             worker.close()
-            self._broken[exercise.name] = verdict_from_reply(reply, what)
-            raise self._broken[exercise.name]
+            self._broken[exercise.name] = verdict
+            raise verdict
         self._workers[exercise.name] = worker
         return worker
+
+    @staticmethod
+    def _with_import_output(verdict: Verdict, worker: Worker) -> Verdict:
+        """``verdict`` on an import that failed, with what the module printed before it failed."""
+        printed = worker.tap.since(worker.output_start or 0)
+        if printed.strip():
+            verdict.details["printed_at_import"] = printed
+        return verdict
 
     def _fresh_copy(self) -> Path:
         self._copies += 1

@@ -105,7 +105,7 @@ def test_a_grading_process_that_dies_is_replaced_and_its_submission_graded_once(
     for name in ("slow1", "slow2"):
         _student(submissions, name)
         with open(submissions / name / "linear_model.py", "a") as module:
-            module.write("\n__import__('time').sleep(3)  # slow to import: the kill lands mid-grading\n")
+            module.write("\nimport time\ntime.sleep(3)  # slow to import: the kill lands mid-grading\n")
     killer = threading.Timer(1.5, lambda: [subprocess.run(["kill", "-9", str(pid)]) for pid in grading_pool.pids])
     killer.start()
     summary = grade_batch(_request(submissions, tmp_path / "out"), pool=grading_pool)

@@ -308,3 +308,8 @@ def test_acting_characters_in_messages_reach_no_consumer_raw(tmp_path: Path) -> 
     for consumer, text in shown.items():
         assert not [c for c in RAW if c in text], consumer
         assert "<U+202E>" in text and "\\x1b" in text, consumer
+
+
+def test_a_module_nested_too_deep_to_parse_is_annotated_on_line_1(failing: RunResult, tmp_path: Path) -> None:
+    (tmp_path / "encoding.py").write_text("def one_hot(t, n):\n    return 1" + "+1" * 150_000 + "\n")
+    assert all(",line=1," in line for line in render_annotations(failing, workspace=tmp_path).splitlines())

@@ -44,8 +44,8 @@ def _expect_chw_batch(student: Student, images: list[torch.Tensor], what: str, *
         raise fail(f"{what} has dtype {result.dtype}; expected torch.uint8: keep the pixels as they are (the notes' "
                    "batch is torch.zeros(..., dtype=torch.uint8)) and convert to float in normalize_per_channel")
     expect.tensor(result, expected, what=what, mistakes=_chw_mistakes(images))
-    if not reply["unchanged"]:
-        raise fail(f"{what} changed the images it was given: build the batch from views or copies, never write into them")
+    expect.data_unchanged({f"image {index}": image for index, image in enumerate(images)},
+                          reply.get("images_after"), what=what)
 
 
 @check(points=3, kind="correctness",
@@ -147,11 +147,18 @@ def test_normalize_per_channel_matches_reference(student: Student, rng: torch.Ge
     _expect_normalized(student, batch, "normalize_per_channel(a float32 batch [6, 3, 5, 4])")
 
 
-@check(points=1, kind="correctness", hint="Convert the uint8 batch with batch.float() before any arithmetic, as the notes do.")
+INTEGER_BATCH = ("an integer batch of any integer dtype is standardised as float32: convert whenever "
+                 "not batch.is_floating_point(), not only for uint8 (mean() refuses integer tensors)")
+
+
+@check(points=1, kind="correctness",
+       hint="Convert an integer batch (uint8, int64, ...) with batch.float() before any arithmetic, as the notes do.")
 def test_normalize_per_channel_of_a_uint8_batch(student: Student, rng: torch.Generator) -> None:
-    """normalize_per_channel of a uint8 batch (what to_chw_batch gives) is float32"""
-    batch = torch.randint(0, 256, (4, 3, 6, 6), dtype=torch.uint8, generator=rng)
-    _expect_normalized(student, batch, "normalize_per_channel(a uint8 batch [4, 3, 6, 6])")
+    """normalize_per_channel of a uint8 batch (what to_chw_batch gives), or of an int64 one, is float32"""
+    for dtype in (torch.uint8, torch.int64):
+        batch = torch.randint(0, 256, (4, 3, 6, 6), dtype=dtype, generator=rng)
+        with explaining("Long", INTEGER_BATCH), explaining("could not infer output dtype", INTEGER_BATCH):
+            _expect_normalized(student, batch, f"normalize_per_channel(an integer batch [4, 3, 6, 6] of dtype {dtype})")
 
 
 @check(points=1, kind="correctness", hint="Use batch.shape[1] channels, not 3: a grayscale batch has 1, an RGBA one 4.")
@@ -181,9 +188,10 @@ def test_batch_is_not_modified(student: Student, rng: torch.Generator) -> None:
 
 
 @check(points=1, kind="property",
-       hint="Dividing by a std of 0 gives NaN or inf; check the stds first and raise ValueError naming the channel.")
+       hint="Dividing by a std of 0 gives NaN or inf; check the stds first and raise ValueError naming the channel. "
+            "Check batch.dim() == 4 first, too: a single image [C, H, W] is not a batch.")
 def test_constant_channel_raises_value_error(student: Student, rng: torch.Generator) -> None:
-    """A channel with one value everywhere (std 0) raises ValueError naming the channel"""
+    """A channel with one value everywhere (std 0), or a batch that is not 4-D, raises ValueError"""
     batch = _batch(rng, (3, 4, 3, 3))
     batch[:, 2] = 0.25
     outcome: dict[str, Any] = student.probe("common.raises", what="normalize_per_channel(channel 2 constant)",
@@ -192,3 +200,9 @@ def test_constant_channel_raises_value_error(student: Student, rng: torch.Genera
     expect.raised(outcome, "ValueError", what=what, mentions="2", should="name channel 2",
                   why=": dividing by the std 0 of that channel gives NaN or inf, which would poison everything "
                       "trained on it")
+    image = _batch(rng, (1, 3, 4, 4))[0]
+    outcome = student.probe("common.raises", what="normalize_per_channel(a 3-D image)",
+                            module="images", name="normalize_per_channel", args=[image])
+    expect.raised(outcome, "ValueError", what="normalize_per_channel(a single image [3, 4, 4], not a 4-D batch)",
+                  why=": the stub promises ValueError for a batch that is not 4-D [N, C, H, W] (check batch.dim() "
+                      "before computing anything)")

@@ -10,7 +10,7 @@ from typing import Any
 import torch
 
 from grader import expect
-from grader.checking import Student, check, explaining, fail
+from grader.checking import Student, Verdict, check, explaining, fail
 from grader.data.text import lines, passage
 from solutions import text_encoding as reference
 
@@ -203,7 +203,10 @@ def test_arguments_are_not_modified(student: Student) -> None:
     index = reference.word_index(words + ["mr"])
     for name, args in (("word_index", [list(words)]), ("words_one_hot", [list(words), dict(index)])):
         call = student.call(name, *args, return_args=True, what=f"{name}()")
-        for given, after, label in zip(args, call.args_after or [], ("words", "index")):
+        if not isinstance(call.args_after, list) or len(call.args_after) != len(args):
+            raise Verdict("forbidden", f"{name}(): the worker's reply does not give back the arguments the grader "
+                          "sent, so whether they were changed cannot be judged; the code tampered with the grader's worker")
+        for given, after, label in zip(args, call.args_after, ("words", "index")):
             if after != given:
                 raise fail(f"{name}() changed its argument '{label}': work on a copy (sorted(...) returns a new list)")
 

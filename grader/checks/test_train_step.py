@@ -233,8 +233,11 @@ def test_test_step_evaluates_without_changing_the_model(student: Student, rng: t
         if forwards[0]["training"]:
             raise fail("test_step ran the model in training mode: call model.eval() first (Keras's training=False), "
                        "or dropout drops and batch norm learns from the validation batch")
+        expect.grad_turned_off(student.reading("test_step"), what="test_step",
+                               advice="evaluate inside `with torch.no_grad():`, since nobody uses a graph of it")
         if forwards[0]["grad_enabled"]:
-            raise fail("test_step ran the model with autograd on, building a graph nobody uses: evaluate inside "
+            raise fail("observed while running: test_step ran the model with autograd on, building a graph nobody "
+                       "uses: evaluate inside "
                        "`with torch.no_grad():`")
     _expect_state(reply, {k: v for k, v in state.items()}, "after two test steps (nothing may change)")
     logs, _ = _replay(state, batches, modes, seeds)

@@ -134,7 +134,7 @@ def locate(check: CheckResult, submission: Path, workspace: Path) -> Location:
     if obj is not None and path.is_file() and path.stat().st_size <= _MAX_SOURCE_BYTES:
         try:
             tree = ast.parse(path.read_bytes())
-        except (SyntaxError, ValueError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):  # hostile nesting too
             tree = None
         if tree is not None:
             line = _definition_line(tree, obj.split(".")) or 1

@@ -67,6 +67,7 @@ DETAIL_LABELS = {
     "p_pass_4h": "P(pass | 4 hours of study)",
     "params": "parameters",
     "student_while_reference_timed": "your code's processes while the reference was timed",
+    "printed_at_import": "what your code printed when it was imported",
 }
 #: Details that only label another one (a curve's name) and get no row of their own.
 _LABEL_ONLY = frozenset({"curve_label"})

@@ -12,6 +12,8 @@ from grader.worker.context import ProbeContext, raised
 from grader.worker.probes import probe
 
 OPTIMIZERS = {"SGD": torch.optim.SGD, "Adam": torch.optim.Adam}
+#: Taken from torch's C core when the zygote imports the probes, before any student code can replace it.
+_grad_enabled = torch._C.is_grad_enabled
 
 
 class ValidationWatch(TorchFunctionMode):
@@ -32,7 +34,7 @@ class ValidationWatch(TorchFunctionMode):
         inputs += [item for value in inputs if isinstance(value, (list, tuple)) for item in value]
         if any(id(value) in self.ids for value in inputs):
             self.ops += 1
-            self.grad_enabled.append(torch.is_grad_enabled())
+            self.grad_enabled.append(_grad_enabled())
             outputs = result if isinstance(result, (list, tuple)) else [result]
             for output in outputs:
                 if isinstance(output, torch.Tensor):
@@ -65,13 +67,13 @@ def train(ctx: ProbeContext, init: list[float], optimizer: str, lr: float, n_epo
           watch_validation: bool = False) -> dict[str, Any]:
     """``training_loop`` on params ``init`` with a fresh ``optimizer``; data = [train_t_u, val_t_u, train_t_c, val_t_c].
 
-    Reports what it returned, the params the optimizer holds afterwards, which data tensors
-    changed and, with ``watch_validation``, how the validation data were used.
+    Reports what it returned, the params the optimizer holds afterwards, the data tensors as
+    they are afterwards (the grader compares them with what it sent) and, with
+    ``watch_validation``, how the validation data were used.
     """
     params = torch.tensor(init, requires_grad=True, device=ctx.device)
     opt = OPTIMIZERS[optimizer]([params], lr=lr)
     data = ctx.to_device(list(data))
-    before = [t.clone() for t in data]
     loop = ctx.obj("autograd_training", "training_loop")
     if watch_validation:
         watch = ValidationWatch([data[1], data[3]])
@@ -81,6 +83,4 @@ def train(ctx: ProbeContext, init: list[float], optimizer: str, lr: float, n_epo
     else:
         result = loop(n_epochs, opt, params, *data)
         validation = None
-    names = ("train_t_u", "val_t_u", "train_t_c", "val_t_c")
-    return {"result": result, "params": params.detach(), "validation": validation,
-            "changed_inputs": [name for name, now, then in zip(names, data, before) if not torch.equal(now, then)]}
+    return {"result": result, "params": params.detach(), "validation": validation, "data_after": dict(zip(("train_t_u", "val_t_u", "train_t_c", "val_t_c"), data))}

@@ -135,11 +135,13 @@ def pick(ctx: ProbeContext, cuda_available: bool) -> dict[str, Any]:
 
 @probe
 def train(ctx: ProbeContext, state: dict[str, torch.Tensor], data_seed: int, images: int, batch_size: int,
-          n_epochs: int, lr: float, momentum: float, device: str, cuda_reported: bool | None = None) -> dict[str, Any]:
+          n_epochs: int, lr: float, momentum: float, device: str, cuda_reported: bool | None = None,
+          device_object: bool = False) -> dict[str, Any]:
     """The student's ``training_loop`` on :class:`Net` loaded with ``state``, on ``device``.
 
     The batches start on the CPU as :class:`Batch` tensors. With ``cuda_reported`` set,
-    ``torch.cuda.is_available()`` answers that way during the loop.
+    ``torch.cuda.is_available()`` answers that way during the loop. With ``device_object``
+    the loop is given ``torch.device(device)`` rather than the string.
     """
     if device.startswith("cuda"):  # full float32 convolutions, so CUDA results compare with the CPU's
         torch.backends.cudnn.allow_tf32 = False
@@ -153,10 +155,11 @@ def train(ctx: ProbeContext, state: dict[str, torch.Tensor], data_seed: int, ima
     MOVES.clear()
     Batch.allowed = torch.device(device).type
     training_loop = ctx.obj("device", "training_loop")
+    given: str | torch.device = torch.device(device) if device_object else device
     if cuda_reported is None:
-        losses = training_loop(n_epochs, optimizer, model, loss_fn, loader, device)
+        losses = training_loop(n_epochs, optimizer, model, loss_fn, loader, given)
     else:
         with _cuda_reported(cuda_reported, ctx):
-            losses = training_loop(n_epochs, optimizer, model, loss_fn, loader, device)
+            losses = training_loop(n_epochs, optimizer, model, loss_fn, loader, given)
     return {"losses": losses, "state": {k: v.detach() for k, v in model.state_dict().items()},
             "moves": list(MOVES), "inputs": model.records, "labels": loss_fn.records}

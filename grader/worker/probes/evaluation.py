@@ -11,6 +11,9 @@ from torch.utils.data import DataLoader, TensorDataset
 from grader.worker.context import ProbeContext, raised
 from grader.worker.probes import probe
 
+#: Taken from torch's C core when the zygote imports the probes, before any student code can replace it.
+_grad_enabled = torch._C.is_grad_enabled
+
 
 class RecordingModel(nn.Module):
     """Predicts the class scores found in its input's first ``num_classes`` columns.
@@ -30,7 +33,7 @@ class RecordingModel(nn.Module):
         self.records: list[dict[str, Any]] = []
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        self.records.append({"training": self.training, "grad_enabled": torch.is_grad_enabled(),
+        self.records.append({"training": self.training, "grad_enabled": _grad_enabled(),
                              "device": str(x.device), "batch": int(x.shape[0])})
         if len(self.records) == self.fail_at_call:
             raise RuntimeError("a failure the grader injected into the model")
@@ -43,12 +46,13 @@ class RecordingModel(nn.Module):
 @probe
 def validate(ctx: ProbeContext, data: dict[str, list[Any]], num_classes: int, start_training: bool,
              seed: int, catch: bool = False, device: str | None = None,
-             fail_at_call: int | None = None) -> dict[str, Any]:
+             fail_at_call: int | None = None, plain: bool = False) -> dict[str, Any]:
     """Call the student's ``validate(model, loaders, device)``; report its result and what the model saw.
 
     ``data`` maps a loader name to ``[inputs, labels, batch_size]``; the batches start on
     the CPU and the model on ``device`` (default: the worker's). With ``fail_at_call``,
-    the model raises on that call, to see what ``validate`` leaves behind.
+    the model raises on that call, to see what ``validate`` leaves behind. With ``plain``, each
+    loader is a list of (inputs, labels) batches rather than a DataLoader.
     """
     device = device or ctx.device
     torch.manual_seed(seed)
@@ -56,7 +60,8 @@ def validate(ctx: ProbeContext, data: dict[str, list[Any]], num_classes: int, st
     model.train(start_training)
     loaders = {name: DataLoader(TensorDataset(x, y), batch_size=batch, shuffle=False)
                for name, (x, y, batch) in data.items()}
-    running_before = model.batch_norm.running_mean.clone()
+    if plain:
+        loaders = {name: list(zip(x.split(batch), y.split(batch))) for name, (x, y, batch) in data.items()}
     validate_fn = ctx.obj("evaluation", "validate")
     reply: dict[str, Any] = {}
     try:
@@ -68,5 +73,6 @@ def validate(ctx: ProbeContext, data: dict[str, list[Any]], num_classes: int, st
             raise
         reply.update(raised(exc, 500))
     reply.update(records=model.records, training_after=model.training,
-                 running_stats_changed=not torch.equal(running_before, model.batch_norm.running_mean))
+                 running_stats_after={"running_mean": model.batch_norm.running_mean.detach().clone(),
+                                      "running_var": model.batch_norm.running_var.detach().clone()})
     return reply

@@ -52,22 +52,20 @@ def forward_with(ctx: ProbeContext, model: nn.Module, parameters: list[torch.Ten
 
 def fit_with(ctx: ProbeContext, model: nn.Module, fit: Callable[..., Any], parameters: list[torch.Tensor] | None,
              x: torch.Tensor, y: torch.Tensor, hyper: list[Any], watch: list[str]) -> dict[str, Any]:
-    """Call ``fit(model, x, y, *hyper)``; report its result, the parameters after, and what it called.
+    """Call ``fit(model, x, y, *hyper)``; report its result, the parameters and data after, and what it called.
 
     With ``parameters``, they are loaded first; without, the model keeps its own initial values.
     """
     if parameters is not None and not load_parameters(model, ctx.to_device(parameters)):
         return {"mismatch": describe_model(model)}
     x, y = ctx.to_device(x), ctx.to_device(y)
-    x_before, y_before = x.clone(), y.clone()
     with ctx.watching(watch) as calls:
         result = fit(model, x, y, *hyper)
     return {
         "result": result,
         "parameters": [p.detach() for p in model.parameters()],
         "calls": list(calls),
-        "changed_inputs": [name for name, now, before in (("x", x, x_before), ("y", y, y_before))
-                           if now.shape != before.shape or not torch.equal(now, before)],
+        "inputs_after": {"x": x, "y": y},
     }
 
 

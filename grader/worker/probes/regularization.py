@@ -49,6 +49,15 @@ def penalty(ctx: ProbeContext, width: int, state: dict[str, torch.Tensor]) -> di
 
 
 @probe
+def penalty_edge_cases(ctx: ProbeContext, state: dict[str, torch.Tensor]) -> dict[str, Any]:
+    """The student's ``l2_penalty`` of a model without parameters, and of :func:`penalty_model` in float64."""
+    l2_penalty = ctx.obj("regularization", "l2_penalty")
+    empty = l2_penalty(nn.Sequential(nn.Tanh()).to(ctx.device))
+    double = _penalty_model(ctx, 4, state).double()
+    return {"empty": empty, "float64": l2_penalty(double)}
+
+
+@probe
 def penalised_sgd(ctx: ProbeContext, width: int, state: dict[str, torch.Tensor], inputs: torch.Tensor,
                   targets: torch.Tensor, l2_lambda: float, lr: float, momentum: float, steps: int) -> dict[str, Any]:
     """``steps`` SGD steps on ``mse(model(inputs), targets) + l2_lambda * l2_penalty(model)``; the parameters after."""

@@ -45,3 +45,11 @@ def predict(ctx: ProbeContext, images: torch.Tensor) -> torch.Tensor:
     model.eval()
     with torch.no_grad():
         return model(images.to(ctx.device))
+
+
+@probe
+def width(ctx: ProbeContext, n_chans1: int, n_blocks: int) -> dict[str, Any]:
+    """The ``n_chans1`` attribute of a fresh NetResDeep, when it is a plain int (None otherwise)."""
+    model = build(ctx, "resnet", "NetResDeep", {"n_chans1": n_chans1, "n_blocks": n_blocks}, 0)
+    value = getattr(model, "n_chans1", None)
+    return {"n_chans1": value if type(value) is int else None}
