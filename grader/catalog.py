@@ -82,12 +82,15 @@ EXERCISES: tuple[Exercise, ...] = (
             {
                 # Conv weight std must be within this fraction of sqrt(2 / fan_in).
                 "kaiming_std_tolerance": 0.10,
-                # Reference NetResDeep(8, 3), 20 seeds, this budget: validation accuracy
-                # 0.965 / 0.990 / 1.000 (min / median / max): benchmarks/convergence_seeds.py.
+                # Reference NetResDeep(8, 3), validation accuracy (min / median / max). With 3
+                # epochs: 0.965 / 0.990 / 1.000 on seeds 0-19 of benchmarks/convergence_seeds.py,
+                # but on the check's own draws (three 31-bit seeds from the run's seed) 2 of 62
+                # runs ended below 0.85 (0.766 and 0.838, training loss already 0.06 and 0.11).
+                # With 4 epochs: 0.967 / 0.994 / 1.000 over 20 such draws, 0.990 and 0.998 on those two.
                 "min_val_accuracy": 0.85,
                 "train_images": 1024,
                 "val_images": 512,
-                "epochs": 3,
+                "epochs": 4,
                 # Forward+backward throughput relative to the reference (median ratio): a
                 # needless copy of the activations costs about 10%, a Python loop over the
                 # batch several times.

@@ -76,3 +76,19 @@ def test_gradients_reach_every_parameter(student: Student, rng: torch.Generator)
         if got is None:
             raise fail(f"no gradient reached Net.{name}: forward must use it in differentiable operations")
         expect.tensor(got, parameter.grad, what=f"the gradient of Net.{name}", rtol=1e-3, atol=1e-5)
+
+
+@check(points=2, kind="correctness", hidden=True,
+       hint="Use torch.tanh: it saturates at ±1 on large pre-activations, where a tanh written as "
+            "(e^x − e^−x) / (e^x + e^−x) overflows to inf / inf = NaN; and keep forward free of any fixed batch size.")
+def test_forward_on_fresh_weights_batches_and_raw_pixels(student: Student, rng: torch.Generator) -> None:
+    """Net.forward gives the reference's logits with fresh weights and batch sizes, on standardised and raw 0-255 pixels"""
+    net, state = _reference_net(rng)
+    standardised, raw = torch.randint(2, 100, (2,), generator=rng).tolist()
+    inputs = [torch.randn(standardised, 3, 32, 32, generator=rng),
+              torch.randint(0, 256, (raw, 3, 32, 32), generator=rng).float()]
+    reply = modules.run_module(student, "Net", {}, state, inputs)
+    with torch.no_grad():
+        expected = [net(x) for x in inputs]
+    for got, want, x, pixels in zip(reply["outputs"], expected, inputs, ("standardised", "raw 0-255")):
+        expect.tensor(got, want, what=f"Net()(x) for a batch of {len(x)} {pixels} images", mistakes=_mistakes(state, x))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from solutions import device as reference
 LR, MOMENTUM = 1e-2, 0.9  # the notes' SGD learning rate; momentum so a short budget converges
 MIXED_DEVICES = ("training_loop must move imgs AND labels to `device` before using them "
                  "(imgs = imgs.to(device=device), labels likewise)")
+DEVICE_OBJECT = ("`device` may be a torch.device (what pick_device() returns) as well as a string such as 'cpu': pass it "
+                 "to .to(device=device) as it is, or compare torch.device(device).type, not string methods")
 
 
 def _initial_state(seed: int) -> dict[str, torch.Tensor]:
@@ -28,12 +31,14 @@ def _initial_state(seed: int) -> dict[str, torch.Tensor]:
 
 def _train(student: Student, *, state: dict[str, torch.Tensor], data_seed: int, images: int, batch_size: int,
            n_epochs: int, device: str = "cpu", cuda_reported: bool | None = None,
-           timeout_s: float | None = None) -> dict[str, Any]:
-    with explaining("Expected all tensors to be on the same device", MIXED_DEVICES):
+           timeout_s: float | None = None, device_object: bool = False) -> dict[str, Any]:
+    given = f"torch.device({device!r})" if device_object else repr(device)
+    with explaining("Expected all tensors to be on the same device", MIXED_DEVICES), \
+            explaining("'torch.device' object", DEVICE_OBJECT):
         return student.probe("device.train", what=f"training_loop({n_epochs}, optimizer, model, loss_fn, train_loader, "
-                             f"device={device!r})", timeout_s=timeout_s, state=state, data_seed=data_seed,
+                             f"device={given})", timeout_s=timeout_s, state=state, data_seed=data_seed,
                              images=images, batch_size=batch_size, n_epochs=n_epochs, lr=LR, momentum=MOMENTUM,
-                             device=device, cuda_reported=cuda_reported)
+                             device=device, cuda_reported=cuda_reported, device_object=device_object)
 
 
 def _reference_run(state: dict[str, torch.Tensor], data_seed: int, images: int, batch_size: int, n_epochs: int,
@@ -103,23 +108,27 @@ def test_pick_device_prefers_cuda_when_available(student: Student) -> None:
 @check(points=3, kind="correctness",
        hint="Per batch: move, forward, loss, zero_grad, backward, step, loss_train += loss.item(); per epoch "
             "append loss_train / len(train_loader).")
-def test_training_loop_matches_the_notes_loop_on_cpu(student: Student, rng: torch.Generator) -> None:
+def test_training_loop_matches_the_notes_loop_on_cpu(student: Student, rng: torch.Generator,
+                                                     seeded: Callable[[int], int]) -> None:
     """On the CPU, training_loop gives the notes' losses and final weights, batch for batch"""
-    state, data_seed = _initial_state(int(torch.randint(0, 2**31, (), generator=rng))), 17
+    state, data_seed = _initial_state(int(torch.randint(0, 2**31, (), generator=rng))), seeded(17)
     reply = _train(student, state=state, data_seed=data_seed, images=200, batch_size=64, n_epochs=2)
     _expect_reference_trajectory(reply, state, data_seed, 200, 64, 2)
 
 
-@check(points=1, kind="property", hint="loss_train += loss.item(): .item() gives a Python float, free of the graph.")
-def test_training_loop_returns_floats(student: Student, rng: torch.Generator) -> None:
-    """training_loop returns one Python float per epoch"""
+@check(points=1, kind="property", hint="loss_train += loss.item(): .item() gives a Python float, free of the graph. "
+       "Pass device on to .to(device=device) as it is: it may be a torch.device or a string.")
+def test_training_loop_returns_floats(student: Student, rng: torch.Generator, seeded: Callable[[int], int]) -> None:
+    """training_loop, given torch.device('cpu') as pick_device() gives it, returns one Python float per epoch"""
     state = _initial_state(int(torch.randint(0, 2**31, (), generator=rng)))
-    _losses(_train(student, state=state, data_seed=3, images=64, batch_size=32, n_epochs=3)["losses"], 3)
+    reply = _train(student, state=state, data_seed=seeded(3), images=64, batch_size=32, n_epochs=3, device_object=True)
+    _losses(reply["losses"], 3)
 
 
 @check(points=2, kind="property",
        hint="imgs = imgs.to(device=device); labels = labels.to(device=device), with the `device` argument itself.")
-def test_every_batch_is_moved_to_the_given_device(student: Student, rng: torch.Generator) -> None:
+def test_every_batch_is_moved_to_the_given_device(student: Student, rng: torch.Generator,
+                                                  seeded: Callable[[int], int]) -> None:
     """training_loop moves the images and the labels of every batch to the device it is given
 
     The loader's batches record each move; CUDA is reported available during the call, so
@@ -128,7 +137,7 @@ def test_every_batch_is_moved_to_the_given_device(student: Student, rng: torch.G
     state = _initial_state(int(torch.randint(0, 2**31, (), generator=rng)))
     with explaining("CUDA", "training_loop tried to use CUDA although it was given device='cpu': use the `device` "
                     "argument, not pick_device() or a global"):
-        reply = _train(student, state=state, data_seed=5, images=96, batch_size=32, n_epochs=1, cuda_reported=True)
+        reply = _train(student, state=state, data_seed=seeded(5), images=96, batch_size=32, n_epochs=1, cuda_reported=True)
     elsewhere = sorted({m for m in reply["moves"] if not m.startswith("cpu")})
     if elsewhere:
         raise fail(f"training_loop was given device='cpu' but moved batches to {elsewhere}: use the `device` "
@@ -145,11 +154,11 @@ def test_every_batch_is_moved_to_the_given_device(student: Student, rng: torch.G
 
 @check(points=2, kind="correctness",
        hint="Move the batches with .to(device=device); the model was moved by the caller. Nothing else changes on a GPU.")
-def test_training_loop_runs_on_cuda(student: Student, rng: torch.Generator) -> None:
+def test_training_loop_runs_on_cuda(student: Student, rng: torch.Generator, seeded: Callable[[int], int]) -> None:
     """On a GPU, training_loop(..., device='cuda') trains on CUDA tensors and matches the CPU results"""
     if not torch.cuda.is_available():
         pytest.skip("no CUDA device here: run on a machine with a GPU to check training on CUDA")
-    state, data_seed = _initial_state(int(torch.randint(0, 2**31, (), generator=rng))), 23
+    state, data_seed = _initial_state(int(torch.randint(0, 2**31, (), generator=rng))), seeded(23)
     reply = _train(student, state=state, data_seed=data_seed, images=200, batch_size=64, n_epochs=2, device="cuda")
     devices = sorted({r["device"] for r in reply["inputs"] + reply["labels"]})
     if any(not d.startswith("cuda") for d in devices):

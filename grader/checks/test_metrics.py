@@ -15,12 +15,15 @@ ZERO_BEFORE_UPDATE = ("result() before any update must be 0.0, as Keras's metric
                       "(total / count if count else 0.0)")
 #: A running total kept in float32 is fine: its rounding stays far below this.
 TOLERANCE = {"rtol": 1e-5, "atol": 1e-7}
+ANY_NUMBER = ("update_state takes a Python number (an int as well as a float) or a tensor: torch.as_tensor(values) "
+              "turns each into a tensor")
 ARGMAX_DIM0 = "the predicted class is y_pred.argmax(dim=-1), one per sample; argmax over dim 0 gives one per class"
 
 
 def _run(student: Student, cls: str, steps: list[list[Any]], *, what: str, kwargs: dict[str, Any] | None = None,
          device: str | None = None) -> dict[str, Any]:
-    with explaining("ZeroDivisionError", ZERO_BEFORE_UPDATE), explaining("must match the size", ARGMAX_DIM0):
+    with explaining("ZeroDivisionError", ZERO_BEFORE_UPDATE), explaining("must match the size", ARGMAX_DIM0), \
+            explaining("'int' object", ANY_NUMBER):
         return student.probe("metrics.run", what=what, cls=cls, kwargs=kwargs or {}, steps=steps, device=device)
 
 
@@ -29,6 +32,10 @@ def _results(reply: dict[str, Any], what: str) -> torch.Tensor:
     for index, value in enumerate(reply["results"]):
         if isinstance(value, expect.RemoteTensor) and (value.requires_grad or value.grad_fn):
             raise fail(f"{what}: result() returned a tensor attached to an autograd graph; return a Python float")
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise fail(f"{what}: result() number {index + 1} is {expect.describe(value)}; the stub promises a Python "
+                       "float (logs print it with f'{result:.4f}' and store it as JSON): return float(total / count), "
+                       "or .item() of a tensor")
         values.append(expect.as_float(value, what=f"{what}: result() number {index + 1}"))
     return torch.tensor(values, dtype=torch.float64)
 
@@ -51,12 +58,15 @@ def _running_mean_of(values: list[float]) -> list[float]:
     return [sum(values[: i + 1]) / (i + 1) for i in range(len(values))]
 
 
-def _mean_stream(rng: torch.Generator, sizes: list[tuple[int, ...] | None]) -> tuple[list[list[Any]], list[tuple[float, float]]]:
-    """Update steps (each followed by a result) for ``Mean``; ``None`` stands for a Python float."""
+def _mean_stream(rng: torch.Generator, sizes: list[tuple[int, ...] | type | None]) -> tuple[list[list[Any]], list[tuple[float, float]]]:
+    """Update steps (each followed by a result) for ``Mean``; ``None`` stands for a Python float, ``int`` for an int."""
     steps, stats = [], []
     for shape in sizes:
-        if shape is None:
-            value: Any = round(float(torch.randn((), generator=rng)) * 3, 3)
+        if shape is int:
+            value: Any = int(torch.randint(-9, 10, (), generator=rng))
+            stats.append((float(value), 1.0))
+        elif shape is None:
+            value = round(float(torch.randn((), generator=rng)) * 3, 3)
             stats.append((value, 1.0))
         else:
             value = torch.randn(shape, generator=rng) * 3 + 1
@@ -81,8 +91,8 @@ def _mean_mistakes(stats: list[tuple[float, float]]) -> dict[str, torch.Tensor]:
 @check(points=2, kind="correctness",
        hint="Keep a running total and a running count of ELEMENTS (values.numel()); result() = total / count.")
 def test_mean_streaming_equals_one_shot(student: Student, rng: torch.Generator) -> None:
-    """Mean over updates of uneven sizes (tensors, floats) is the mean of every value seen"""
-    steps, stats = _mean_stream(rng, [(5,), (3, 2), None, (), (1,)])
+    """Mean over updates of uneven sizes (tensors, floats, ints) is the mean of every value seen"""
+    steps, stats = _mean_stream(rng, [(5,), (3, 2), None, (), int, (1,)])
     got = _results(_run(student, "Mean", steps, what="Mean: update_state / result"), "Mean")
     _expect_results(got, _running(stats), what="Mean.result() after each update", mistakes=_mean_mistakes(stats))
 

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from grader import expect, modules
 from grader.catalog import Exercise
-from grader.checking import Student, check, fail
+from grader.checking import Student, check, explaining, fail, hinting
 from grader.data.images import two_class_images
 from grader.worker.probes.regularization import PENALTY_INPUT, penalty_model
 from solutions import regularization as reference
@@ -23,6 +23,8 @@ ADVICE = {
     "conv1_batchnorm.weight": "name the batch norms self.conv1_batchnorm and self.conv2_batchnorm, as the notes do",
     "conv1.bias": "keep the convolutions' bias, the Conv2d default the notes use",
     "conv2.bias": "keep the convolutions' bias, the Conv2d default the notes use",
+    "fc1.weight": "fc1 takes 8 * 8 * (n_chans1 // 2) inputs; mind the parentheses: 8 * 8 * n_chans1 // 2 is "
+                  "(64 * n_chans1) // 2, too many for an odd n_chans1",
 }
 EVAL_DROPOUT = ("dropout is active in eval mode: use nn.Dropout2d modules, which follow model.eval(), or pass "
                 "training=self.training to F.dropout2d (its default is training=True)")
@@ -121,23 +123,53 @@ def test_l2_penalty_equals_sgd_weight_decay(student: Student, rng: torch.Generat
                                 "a penalty that sends no gradient (no weight decay at all)": none[name]})
 
 
-def _run_layout(student: Student, cls: str, n_chans1: int, rng: torch.Generator) -> None:
-    model = getattr(reference, cls)(n_chans1)
-    modules.run_module(student, cls, {"n_chans1": n_chans1}, modules.random_state(model, rng), [], advice=ADVICE)
+@check(points=1, kind="correctness",
+       hint="Start the sum from a tensor of the parameters' dtype, or return torch.zeros(()) when there are no "
+            "parameters: sum() of nothing is the int 0, and += into a float32 zero keeps float32.")
+def test_l2_penalty_keeps_the_parameters_dtype_and_shape(student: Student, rng: torch.Generator) -> None:
+    """l2_penalty of a float64 model is a float64 0-dim tensor; of a model without parameters, a 0-dim zero"""
+    state = modules.random_state(penalty_model(4), rng)
+    reply = student.probe("regularization.penalty_edge_cases", what="l2_penalty of a float64 model and of an empty one",
+                          state=state)
+    expected = reference.l2_penalty(_loaded_penalty_model(4, state).double()).detach()
+    expect.tensor(reply["float64"], expected, what="l2_penalty(model) of a float64 model (the stub promises the "
+                  "parameters' dtype)")
+    expect.tensor(reply["empty"], torch.zeros(()), what="l2_penalty(model) of a model without parameters (the stub "
+                  "promises torch.zeros(()))")
+
+
+#: An odd width: 8 * 8 * n_chans1 // 2 and 8 * 8 * (n_chans1 // 2) agree for even widths only.
+ODD_WIDTH = 7
+ODD_FLATTEN = ("for an odd n_chans1, 8 * 8 * n_chans1 // 2 is (64 * n_chans1) // 2, more than the 8 * 8 * (n_chans1 // 2) "
+               "values conv2 gives: write 8 * 8 * (n_chans1 // 2), or flatten with out.flatten(1)")
+
+
+def _run_layout(student: Student, cls: str, rng: torch.Generator) -> None:
+    """The layers of ``cls`` for an even and an odd width, and its eval-mode logits for the odd one."""
+    modules.run_module(student, cls, {"n_chans1": 16}, modules.random_state(getattr(reference, cls)(16), rng), [],
+                       advice=ADVICE)
+    state = modules.random_state(getattr(reference, cls)(ODD_WIDTH), rng)
+    x = torch.randn(3, 3, 32, 32, generator=rng)
+    with explaining("is invalid for input of size", ODD_FLATTEN), explaining("shapes cannot be multiplied", ODD_FLATTEN):
+        reply = modules.run_module(student, cls, {"n_chans1": ODD_WIDTH}, state, [x], advice=ADVICE)
+    expected, _ = _reference_outputs(cls, ODD_WIDTH, state, x, train=False)
+    expect.tensor(reply["outputs"][0], expected, what=f"{cls}({ODD_WIDTH})(x) in eval mode (an odd width)")
 
 
 @check(points=1, kind="property",
-       hint="NetDropout(n_chans1): conv1 (3 → n_chans1), conv2 (n_chans1 → n_chans1 // 2), fc1 (8·8·(n_chans1 // 2) → 32), fc2 (32 → 2).")
+       hint="NetDropout(n_chans1): conv1 (3 → n_chans1), conv2 (n_chans1 → n_chans1 // 2), fc1 (8·8·(n_chans1 // 2) → 32), "
+            "fc2 (32 → 2), for odd widths too: mind the parentheses in 8 * 8 * (n_chans1 // 2).")
 def test_netdropout_has_the_notes_layers(student: Student, rng: torch.Generator) -> None:
-    """NetDropout(16) has the notes' conv1, conv2, fc1 and fc2, sized from n_chans1"""
-    _run_layout(student, "NetDropout", 16, rng)
+    """NetDropout(16) and NetDropout(7) have the notes' conv1, conv2, fc1 and fc2, sized from n_chans1"""
+    _run_layout(student, "NetDropout", rng)
 
 
 @check(points=1, kind="property",
-       hint="NetBatchNorm(n_chans1): conv1, conv1_batchnorm (n_chans1), conv2, conv2_batchnorm (n_chans1 // 2), fc1, fc2.")
+       hint="NetBatchNorm(n_chans1): conv1, conv1_batchnorm (n_chans1), conv2, conv2_batchnorm (n_chans1 // 2), fc1, fc2, "
+            "for odd widths too: mind the parentheses in 8 * 8 * (n_chans1 // 2).")
 def test_netbatchnorm_has_the_notes_layers(student: Student, rng: torch.Generator) -> None:
-    """NetBatchNorm(16) has the notes' convolutions, batch norms and linear layers, sized from n_chans1"""
-    _run_layout(student, "NetBatchNorm", 16, rng)
+    """NetBatchNorm(16) and NetBatchNorm(7) have the notes' convolutions, batch norms and linear layers, sized from n_chans1"""
+    _run_layout(student, "NetBatchNorm", rng)
 
 
 def _reference_outputs(cls: str, n_chans1: int, state: dict[str, torch.Tensor], x: torch.Tensor,
@@ -273,11 +305,15 @@ def test_netbatchnorm_in_eval_mode_uses_running_statistics(student: Student, rng
             raise fail(f"a forward pass in eval mode changed {name}: running statistics may only move while training")
 
 
+#: The hint of the penalty's part of the check of other widths (the rest is about the layers' sizes).
+PENALTY_HINT = "l2_penalty(model) = sum(p.pow(2).sum() for p in model.parameters()), whatever the model's layers."
+
+
 @check(points=2, kind="correctness", hidden=True,
        hint="Size every layer from n_chans1: conv2 and the batch norms get n_chans1 // 2 channels, fc1 8·8·(n_chans1 // 2) inputs.")
 def test_networks_of_other_widths_match_the_reference(student: Student, rng: torch.Generator) -> None:
-    """NetDropout and NetBatchNorm of a random width give the reference's logits in eval mode"""
-    n_chans1 = 2 * int(torch.randint(3, 13, (), generator=rng))
+    """NetDropout and NetBatchNorm of a random width give the reference's logits in eval mode, and l2_penalty of another model is right"""
+    n_chans1 = int(torch.randint(5, 26, (), generator=rng))
     _expect_eval_dropout_off(student, n_chans1, rng)
     state = modules.random_state(reference.NetBatchNorm(n_chans1), rng)
     x = torch.randn(5, 3, 32, 32, generator=rng)
@@ -286,11 +322,13 @@ def test_networks_of_other_widths_match_the_reference(student: Student, rng: tor
     expect.tensor(reply["outputs"][0], expected, what=f"NetBatchNorm({n_chans1})(x) in eval mode")
     width = int(torch.randint(2, 7, (), generator=rng))
     penalty_state = modules.random_state(penalty_model(width), rng)
-    result = student.probe("regularization.penalty", what="l2_penalty(model)", width=width, state=penalty_state)["result"]
-    model = _loaded_penalty_model(width, penalty_state)
-    expected = reference.l2_penalty(model).detach()
-    expect.tensor(result, expected, what=f"l2_penalty of a model of width {width}",
-                  mistakes=_penalty_mistakes(model, expected))
+    with hinting(PENALTY_HINT):
+        result = student.probe("regularization.penalty", what="l2_penalty(model)", width=width,
+                               state=penalty_state)["result"]
+        model = _loaded_penalty_model(width, penalty_state)
+        expected = reference.l2_penalty(model).detach()
+        expect.tensor(result, expected, what=f"l2_penalty of a model of width {width}",
+                      mistakes=_penalty_mistakes(model, expected))
 
 
 @check(points=2, kind="convergence",

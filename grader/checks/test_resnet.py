@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -14,6 +15,8 @@ from grader.data.images import two_class_images
 from solutions import resnet as reference
 
 SMALL = {"n_chans1": 8, "n_blocks": 3}
+#: An odd width and another depth: the stub's formulas hold for every n_chans1.
+ODD = {"n_chans1": 5, "n_blocks": 2}
 INIT_APIS = ("torch.nn.init.kaiming_normal_", "torch.nn.init.kaiming_uniform_")
 ADVICE = {
     "conv.bias": "create the conv with bias=False: the batch norm right after it has its own shift",
@@ -63,17 +66,22 @@ def test_resblock_has_the_notes_layers(student: Student) -> None:
 @check(points=1, kind="property",
        hint="NetResDeep: conv1 (3 → n_chans1), resblocks (an nn.Sequential of n_blocks ResBlocks), fc1 (8·8·n_chans1 → 32), fc2 (32 → 2).")
 def test_netresdeep_has_the_notes_layers(student: Student) -> None:
-    """NetResDeep(8, 3) has conv1, resblocks.0-2, fc1 and fc2 with the notes' shapes"""
-    _expect_same_layout(student, "NetResDeep", SMALL, reference.NetResDeep(**SMALL))
+    """NetResDeep(8, 3) and NetResDeep(5, 2) have conv1, the blocks, fc1 and fc2 with the notes' shapes, and n_chans1"""
+    for kwargs in (SMALL, ODD):
+        _expect_same_layout(student, "NetResDeep", kwargs, reference.NetResDeep(**kwargs))
+        width = student.probe("resnet.width", what=f"NetResDeep({kwargs['n_chans1']}, {kwargs['n_blocks']})", **kwargs)
+        if width != {"n_chans1": kwargs["n_chans1"]}:
+            raise fail(f"NetResDeep({kwargs['n_chans1']}, {kwargs['n_blocks']}) does not keep its width as the int "
+                       f"attribute the stub asks for: set self.n_chans1 = n_chans1 in __init__ (here {kwargs['n_chans1']})")
 
 
 @check(points=2, kind="property",
        hint="Initialise as the notes do: kaiming_normal_(conv.weight, nonlinearity='relu') (fan_in mode), BN weight 0.5, BN bias 0.")
-def test_resblock_initialisation(student: Student, exercise: Exercise) -> None:
+def test_resblock_initialisation(student: Student, exercise: Exercise, seeded: Callable[[int], int]) -> None:
     """A fresh ResBlock(64) has Kaiming-normal conv weights (fan_in, ReLU), BN weight 0.5 and bias 0"""
     tolerance = exercise.threshold("kaiming_std_tolerance")
     target = math.sqrt(2.0 / (64 * 3 * 3))
-    for seed in (0, 1):
+    for seed in (seeded(0), seeded(1)):
         layout = _layout(student, "ResBlock", {"n_chans": 64}, seed)
         state = layout["state"]
         for call in layout["calls"]:
@@ -88,6 +96,13 @@ def test_resblock_initialisation(student: Student, exercise: Exercise) -> None:
         if abs(std - target) > tolerance * target:
             raise fail(f"the conv weights of ResBlock(64) have std {std:.4f}; Kaiming normal for ReLU gives "
                        f"sqrt(2 / fan_in) = {target:.4f} (fan_in = 64·3·3)", std=std, expected_std=target)
+        centred = weight.data.double() - weight.data.double().mean()
+        kurtosis = float((centred**4).mean() / (centred**2).mean() ** 2)
+        # A normal sample has kurtosis 3 and a uniform one 1.8; over 36,864 weights the estimate's spread is ~0.03.
+        if kurtosis < 2.4:
+            raise fail(f"the conv weights of ResBlock(64) have the right std but are not normally distributed "
+                       f"(kurtosis {kurtosis:.2f}; a normal sample has 3, a uniform one 1.8): the stub asks for "
+                       "Kaiming normal, kaiming_normal_, not kaiming_uniform_", kurtosis=kurtosis)
         for name, value in (("batch_norm.weight", 0.5), ("batch_norm.bias", 0.0)):
             got = state.get(name)
             if not isinstance(got, expect.RemoteTensor) or not torch.all(got.data == value):
@@ -116,11 +131,11 @@ def test_resblock_forward_matches_reference(student: Student, rng: torch.Generat
 @check(points=3, kind="correctness",
        hint="NetResDeep.forward: max_pool2d(relu(conv1(x)), 2) → resblocks → max_pool2d(·, 2) → flatten → relu(fc1) → fc2.")
 def test_netresdeep_forward_matches_reference(student: Student, rng: torch.Generator) -> None:
-    """NetResDeep(8, 3).forward gives the reference's logits, in train and in eval mode"""
+    """NetResDeep(8, 3).forward gives the reference's logits [N, 2], in train and in eval mode, N = 1 included"""
     net = reference.NetResDeep(**SMALL)
     state = modules.random_state(net, rng)
-    for train in (True, False):
-        x = torch.randn(6, 3, 32, 32, generator=rng)
+    for train, n in ((True, 6), (False, 6), (False, 1)):
+        x = torch.randn(n, 3, 32, 32, generator=rng)
         reply = modules.run_module(student, "NetResDeep", SMALL, state, [x], train=train, advice=ADVICE)
         net.load_state_dict(state)
         net.train(train)
@@ -140,10 +155,11 @@ def test_blocks_do_not_share_weights(student: Student) -> None:
 
 
 @check(points=1, kind="property", hint="With skip connections, gradients reach the first layer even through 100 blocks.")
-def test_gradient_reaches_conv1_through_100_blocks(student: Student, exercise: Exercise) -> None:
+def test_gradient_reaches_conv1_through_100_blocks(student: Student, exercise: Exercise,
+                                                   seeded: Callable[[int], int]) -> None:
     """A loss on NetResDeep(8, 100) sends a finite, non-zero gradient back to conv1"""
     reply = student.probe("resnet.conv1_gradient", what="NetResDeep(n_chans1=8, n_blocks=100)",
-                          n_chans1=8, n_blocks=100, seed=3)
+                          n_chans1=8, n_blocks=100, seed=seeded(3))
     grad = reply.get("conv1_grad")
     if not isinstance(grad, expect.RemoteTensor):
         raise fail("no gradient reached conv1 of NetResDeep(8, 100): forward must use conv1 in differentiable operations")
@@ -158,7 +174,7 @@ def test_gradient_reaches_conv1_through_100_blocks(student: Student, exercise: E
 @check(points=3, kind="convergence",
        hint="If the layers match the notes, training converges; check the forward and the blocks' initialisation first.")
 def test_netresdeep_learns_the_two_class_images(student: Student, exercise: Exercise, rng: torch.Generator) -> None:
-    """NetResDeep(8, 3) trained for 3 epochs classifies held-out offline images
+    """NetResDeep(8, 3) trained for a few epochs classifies held-out offline images
 
     The held-out images come from a seed the worker meets only when they are sent, after
     training; the accuracy is counted here from the logits it returns.
@@ -181,7 +197,7 @@ def test_netresdeep_learns_the_two_class_images(student: Student, exercise: Exer
                    f"at least {threshold:.0%} is expected (losses per epoch: {', '.join(f'{v:.3f}' for v in curve)})")
 
 
-@check(points=1, kind="performance",
+@check(points=1, kind="performance", after=("resblock_has_the_notes_layers", "resblock_forward_matches_reference"),
        hint="Keep forward to the layers themselves: no Python loop over the batch, no copies or .cpu()/.numpy() round trips.")
 def test_resblock_throughput(student: Student, reference_solution: Student, exercise: Exercise,
                              rng: torch.Generator) -> None:
@@ -190,6 +206,7 @@ def test_resblock_throughput(student: Student, reference_solution: Student, exer
 
 
 @check(points=1, kind="performance",
+       after=("netresdeep_has_the_notes_layers", "netresdeep_forward_matches_reference", "blocks_do_not_share_weights"),
        hint="Keep forward to the layers themselves: no Python loop over the batch, no copies or .cpu()/.numpy() round trips.")
 def test_netresdeep_throughput(student: Student, reference_solution: Student, exercise: Exercise,
                                rng: torch.Generator) -> None:
@@ -202,3 +219,23 @@ def _expect_speed(student: Student, reference_solution: Student, exercise: Exerc
     throughput.judge(student, reference_solution, subject, reference, rng,
                      floor=exercise.threshold("block_speed_floor"), rounds=int(exercise.threshold("speed_rounds")),
                      advice="look for work done per sample in Python, or tensors copied for nothing")
+
+
+@check(points=2, kind="correctness", hidden=True,
+       hint="Size everything from the arguments: ResBlock(n_chans1) blocks, fc1 = nn.Linear(8 * 8 * n_chans1, 32) "
+            "and the flatten out.view(-1, 8 * 8 * self.n_chans1), for any width, odd ones too.")
+def test_netresdeep_on_a_fresh_width_and_depth(student: Student, rng: torch.Generator) -> None:
+    """NetResDeep gives the reference's logits for an odd width and a depth never seen before, in train and in eval mode"""
+    kwargs = {"n_chans1": 2 * int(torch.randint(1, 8, (), generator=rng)) + 1,
+              "n_blocks": int(torch.randint(1, 7, (), generator=rng))}
+    net = reference.NetResDeep(**kwargs)
+    state = modules.random_state(net, rng)
+    signature = f"NetResDeep({kwargs['n_chans1']}, {kwargs['n_blocks']})"
+    for train in (True, False):
+        x = torch.randn(int(torch.randint(2, 13, (), generator=rng)), 3, 32, 32, generator=rng)
+        reply = modules.run_module(student, "NetResDeep", kwargs, state, [x], train=train, advice=ADVICE)
+        net.load_state_dict(state)
+        net.train(train)
+        with torch.no_grad():
+            expected = net(x)
+        modules.expect_outputs(reply, [expected], what=f"{signature}(x) in {'train' if train else 'eval'} mode")

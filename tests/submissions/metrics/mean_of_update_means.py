@@ -12,7 +12,7 @@ class Mean:
         self.count = 0
 
     def update_state(self, values):
-        values = torch.as_tensor(values).detach()
+        values = torch.as_tensor(values, dtype=torch.float64).detach()
         self.total += float(values.mean())
         self.count += 1
 

@@ -1,4 +1,4 @@
-"""Correct: the notes' code as written: sum(p.pow(2.0).sum() ...), Dropout2d and BatchNorm2d modules, out.view(-1, 8 * 8 * n_chans1 // 2).
+"""Correct: the notes' code, with the stub's parentheses (8 * 8 * (n_chans1 // 2), right for odd widths too) and a start value for the sum (a 0-dim tensor for a model without parameters): sum(p.pow(2.0).sum() ...), Dropout2d and BatchNorm2d modules, out.view(-1, 8 * 8 * (n_chans1 // 2)).
 """
 import torch
 import torch.nn as nn
@@ -6,7 +6,7 @@ import torch.nn.functional as F
 
 
 def l2_penalty(model):
-    return sum(p.pow(2.0).sum() for p in model.parameters())
+    return sum((p.pow(2.0).sum() for p in model.parameters()), torch.zeros(()))
 
 
 class NetDropout(nn.Module):
@@ -17,7 +17,7 @@ class NetDropout(nn.Module):
         self.conv1_dropout = nn.Dropout2d(p=0.4)
         self.conv2 = nn.Conv2d(n_chans1, n_chans1 // 2, kernel_size=3, padding=1)
         self.conv2_dropout = nn.Dropout2d(p=0.4)
-        self.fc1 = nn.Linear(8 * 8 * n_chans1 // 2, 32)
+        self.fc1 = nn.Linear(8 * 8 * (n_chans1 // 2), 32)
         self.fc2 = nn.Linear(32, 2)
 
     def forward(self, x):
@@ -25,7 +25,7 @@ class NetDropout(nn.Module):
         out = self.conv1_dropout(out)
         out = F.max_pool2d(torch.tanh(self.conv2(out)), 2)
         out = self.conv2_dropout(out)
-        out = out.view(-1, 8 * 8 * self.n_chans1 // 2)
+        out = out.view(-1, 8 * 8 * (self.n_chans1 // 2))
         out = torch.tanh(self.fc1(out))
         out = self.fc2(out)
         return out
@@ -39,7 +39,7 @@ class NetBatchNorm(nn.Module):
         self.conv1_batchnorm = nn.BatchNorm2d(num_features=n_chans1)
         self.conv2 = nn.Conv2d(n_chans1, n_chans1 // 2, kernel_size=3, padding=1)
         self.conv2_batchnorm = nn.BatchNorm2d(num_features=n_chans1 // 2)
-        self.fc1 = nn.Linear(8 * 8 * n_chans1 // 2, 32)
+        self.fc1 = nn.Linear(8 * 8 * (n_chans1 // 2), 32)
         self.fc2 = nn.Linear(32, 2)
 
     def forward(self, x):
@@ -47,7 +47,7 @@ class NetBatchNorm(nn.Module):
         out = F.max_pool2d(torch.tanh(out), 2)
         out = self.conv2_batchnorm(self.conv2(out))
         out = F.max_pool2d(torch.tanh(out), 2)
-        out = out.view(-1, 8 * 8 * self.n_chans1 // 2)
+        out = out.view(-1, 8 * 8 * (self.n_chans1 // 2))
         out = torch.tanh(self.fc1(out))
         out = self.fc2(out)
         return out

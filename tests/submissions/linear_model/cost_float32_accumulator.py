@@ -1,0 +1,38 @@
+"""Mistake: cost() sums into a float32 tensor in place, so float64 inputs give a float32 cost.
+
+Fails: cost_is_mean_squared_error (failed): dtype torch.float32; expected torch.float64
+"""
+import torch
+
+
+def forward(x, w):
+    return x * w
+
+
+def cost(xs, ys, w):
+    total = torch.zeros(())
+    total += ((forward(xs, w) - ys) ** 2).sum()
+    return total / len(xs)
+
+
+def gradient(xs, ys, w):
+    return (2 * xs * (forward(xs, w) - ys)).mean().reshape(w.shape)
+
+
+def gradient_descent(xs, ys, w0, lr, epochs):
+    w = w0.detach().clone()
+    costs = []
+    for _ in range(epochs):
+        costs.append(cost(xs, ys, w).item())
+        w = w - lr * gradient(xs, ys, w)
+    return w, costs
+
+
+def sgd(xs, ys, w0, lr, epochs):
+    w = w0.detach().clone()
+    losses = []
+    for _ in range(epochs):
+        for x, y in zip(xs, ys):
+            w = w - lr * 2 * x * (x * w - y)
+        losses.append(((xs[-1] * w - ys[-1]) ** 2).item())
+    return w, losses

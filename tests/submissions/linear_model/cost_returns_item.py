@@ -1,0 +1,36 @@
+"""Mistake: cost() returns a Python float (.item()) where a 0-dim tensor is promised.
+
+Fails: cost_is_mean_squared_error (failed): expected a torch.Tensor of shape []
+"""
+import torch
+
+
+def forward(x, w):
+    return x * w
+
+
+def cost(xs, ys, w):
+    return ((forward(xs, w) - ys) ** 2).mean().item()
+
+
+def gradient(xs, ys, w):
+    return (2 * xs * (forward(xs, w) - ys)).mean().reshape(w.shape)
+
+
+def gradient_descent(xs, ys, w0, lr, epochs):
+    w = w0.detach().clone()
+    costs = []
+    for _ in range(epochs):
+        costs.append(cost(xs, ys, w))
+        w = w - lr * gradient(xs, ys, w)
+    return w, costs
+
+
+def sgd(xs, ys, w0, lr, epochs):
+    w = w0.detach().clone()
+    losses = []
+    for _ in range(epochs):
+        for x, y in zip(xs, ys):
+            w = w - lr * 2 * x * (x * w - y)
+        losses.append(((xs[-1] * w - ys[-1]) ** 2).item())
+    return w, losses
