@@ -45,7 +45,8 @@ _OPAQUE_ATTRIBUTES = {
 _OPAQUE_MODULES = ("sys.modules", "sys._getframe", "importlib", "ctypes", "gc.get_objects", "gc.get_referrers",
                    "gc.get_referents", "inspect", "builtins", "torch._C", "torch.ops", "torch._ops", "operator.attrgetter",
                    "operator.methodcaller", "types.FunctionType", "types.CodeType", "grader", "solutions", "pickle",
-                   "marshal", "runpy", "code", "codeop", "a chain of aliases too long to follow")
+                   "marshal", "runpy", "code", "codeop", "pydoc", "pkgutil", "zipimport", "torch.overrides",
+                   "torch.utils._python_dispatch", "torch._dynamo", "a chain of aliases too long to follow")
 _REFLECTION = {"getattr", "setattr", "delattr", "hasattr"}
 #: What a chain of aliases too long to follow resolves to; reported as opaque.
 _TOO_DEEP = "a chain of aliases too long to follow"

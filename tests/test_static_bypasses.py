@@ -32,6 +32,12 @@ def _caught(reach: static.Reach) -> list[str]:
     + "def one_hot(t, n):\n    return a60(t, n)\n",
     # the same function reached through another module of torch that imported it
     "import torch\noh = torch.nn.modules.loss.F.one_hot\ndef one_hot(t, n):\n    return oh(t, n)\n",
+    # a name looked up at run time by the standard library
+    "import pydoc\ndef one_hot(t, n):\n    return pydoc.locate('torch.nn.functional.one_hot')(t, n)\n",
+    "import pkgutil\ndef one_hot(t, n):\n    return pkgutil.resolve_name('torch.nn.functional:one_hot')(t, n)\n",
+    # torch's own switches for the modes the worker records calls with
+    "import torch.utils._python_dispatch as d\nimport torch.nn.functional as F\n"
+    "def one_hot(t, n):\n    d._pop_mode()\n    return F.relu(t)\n",
     # a star import
     "from torch.nn.functional import *\ndef one_hot(t, n):\n    return globals()['one_hot'](t, n)\n",
 ])
