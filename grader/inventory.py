@@ -21,6 +21,8 @@ class CheckInfo:
     hint: str
     #: The first line of the check's docstring: the title students see.
     title: str = ""
+    #: Checks of the same exercise that must pass before this one is scored (``@check(after=...)``).
+    after: tuple[str, ...] = ()
 
 
 def checks_of(exercise: catalog.Exercise) -> list[CheckInfo]:
@@ -32,7 +34,7 @@ def checks_of(exercise: catalog.Exercise) -> list[CheckInfo]:
         if attr.startswith("test_") and marks:
             meta = marks[0].kwargs
             found.append(CheckInfo(exercise.name, attr.removeprefix("test_"), meta["points"], meta["kind"],
-                                   meta["hidden"], meta["hint"], title_of(func)))
+                                   meta["hidden"], meta["hint"], title_of(func), tuple(meta.get("after", ()))))
     return found
 
 

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from conftest import SUBMISSIONS, submission_with
-from grader import catalog
+from grader import catalog, inventory
 
 
 def _declared_in_order(exercise: catalog.Exercise) -> list[tuple[str, tuple[str, ...]]]:
-    module = importlib.import_module(exercise.checks_module)
-    found = []
-    for attr, func in vars(module).items():
-        marks = [m for m in getattr(func, "pytestmark", []) if m.name == "grader"]
-        if attr.startswith("test_") and marks:
-            found.append((attr.removeprefix("test_"), tuple(marks[0].kwargs.get("after", ()))))
-    return found
+    return [(info.name, info.after) for info in inventory.checks_of(exercise)]
 
 
 @pytest.mark.parametrize("exercise", catalog.EXERCISES, ids=[e.name for e in catalog.EXERCISES])
