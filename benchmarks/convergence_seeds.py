@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 
 from grader.catalog import find
-from grader.data.images import two_class_images
+from grader.shared.data.images import two_class_images
 from grader.worker.context import ProbeContext, install_submission
 from grader.worker.probes.resnet import predict, train
 

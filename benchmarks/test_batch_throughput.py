@@ -19,8 +19,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from grader.batch import BatchRequest, grade_batch
-from grader.gradebook import FILE_NAME, Gradebook
+from grader.grade.batch import BatchRequest, grade_batch
+from grader.grade.gradebook import FILE_NAME, Gradebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBMISSIONS = 50

@@ -12,16 +12,16 @@ import importlib
 import pytest
 import torch
 
-from grader.worker.probes.bench import SUBJECTS
+from grader.shared.speed import subjects
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("name", sorted(SUBJECTS))
+@pytest.mark.parametrize("name", sorted(subjects()))
 def test_reference_throughput(benchmark, name, device):
     torch.set_num_threads(1)
-    subject = SUBJECTS[name]
+    subject = subjects()[name]
     target = subject.setup(importlib.import_module(f"solutions.{subject.exercise}"), device)
     inputs = subject.make_inputs(0, device)
 

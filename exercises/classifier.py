@@ -8,7 +8,7 @@ The notes train it with ``optim.SGD(model.parameters(), lr=1e-2)`` on shuffled b
 of 64 and reach an accuracy of 0.82 on the validation images.
 
 The grader trains your model with your ``train_epoch`` on its offline stand-in for
-CIFAR-2 (``grader/data/images.py``) and measures the accuracy on images it never showed.
+CIFAR-2 (``grader/shared/data/images.py``) and measures the accuracy on images it never showed.
 
 Check your work with ``grader check classifier``.
 """

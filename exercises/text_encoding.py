@@ -2,7 +2,7 @@
 
 From the course notes 002, "text" (Pride and Prejudice): each character of a line becomes
 a one-hot row of 128 ASCII codes; each word, once the text is cleaned, becomes a one-hot
-row over the sorted vocabulary. The grader's own text (``grader/data/text.py``) has what
+row over the sorted vocabulary. The grader's own text (``grader/shared/data/text.py``) has what
 a novel has: capitals, punctuation, curly quotes “ ” ’, and letters such as é.
 
 Check your work with ``grader check text_encoding``.

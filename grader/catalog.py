@@ -329,8 +329,9 @@ def find(name: str) -> Exercise:
 
 def available() -> tuple[Exercise, ...]:
     """The exercises whose checks are written (the course's order)."""
-    checks_dir = Path(__file__).parent / "checks"
-    return tuple(e for e in EXERCISES if (checks_dir / f"test_{e.name}.py").is_file())
+    from grader.references import CHECKS_DIR
+
+    return tuple(e for e in EXERCISES if (CHECKS_DIR / f"test_{e.name}.py").is_file())
 
 
 def select(names: list[str] | tuple[str, ...]) -> list[Exercise]:

@@ -18,9 +18,9 @@ import click
 from rich.console import Console
 
 from grader import catalog
-from grader.engine import CheckRequest, UsageError, run_checks
+from grader.check.run import CheckRequest, UsageError, run_checks
 from grader.render.formats import FORMATS
-from grader.worker.limits import Limits
+from grader.shared.limits import Limits
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -115,7 +115,7 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
 @click.option("--threads", type=int, default=1, show_default=True, help="Torch threads in each worker (both sides).")
 def bench_command(exercises: tuple[str, ...], submission: Path, device: str, rounds: int, threads: int) -> None:
     """Measure the throughput of your code against the reference (items/s and their ratio)."""
-    from grader.engine import BenchRequest, run_bench
+    from grader.check.run import BenchRequest, run_bench
     from grader.render.terminal import render_bench
 
     console = Console()
@@ -153,8 +153,8 @@ def grade_command(submissions: Path, out: Path, workers: int | None, timeout: fl
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from grader.batch import BatchRequest, grade_batch
-    from grader.batch import Progress as BatchProgress
+    from grader.grade.batch import BatchRequest, grade_batch
+    from grader.grade.batch import Progress as BatchProgress
     from grader.visible import visible_name
 
     console = Console()
@@ -193,7 +193,7 @@ def grade_command(submissions: Path, out: Path, workers: int | None, timeout: fl
               help="A new folder for the students' copy: stubs, grader, public checks, golden fixtures, CI workflow.")
 def bundle_command(out: Path) -> None:
     """Build what students receive: it grades the public checks offline, without the reference solutions."""
-    from grader.bundle import BundleError, build_bundle
+    from grader.bundle.build import BundleError, build_bundle
 
     console = Console()
     with exit_codes_for_errors(console), console.status("Recording the references' answers to the public checks..."):

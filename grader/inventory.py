@@ -6,7 +6,7 @@ import importlib
 from dataclasses import dataclass
 
 from grader import catalog
-from grader.checking import title_of
+from grader.judge.core import title_of
 
 
 @dataclass(frozen=True)

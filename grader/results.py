@@ -157,7 +157,7 @@ def _not_serialisable(value: Any) -> Any:
 class BenchResult:
     """``grader bench`` of one submission: one measurement per object and device.
 
-    Each measurement is the plain-data form of :class:`grader.throughput.Measurement`
+    Each measurement is the plain-data form of :class:`grader.judge.throughput.Measurement`
     (``to_details()``): the figures a performance check also puts in its details.
     """
 

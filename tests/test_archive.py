@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from grader.archive import MAX_DEPTH, MAX_NAME_BYTES, Rejected, content_hash, stage
-from grader.worker.limits import Limits
+from grader.grade.archive import MAX_DEPTH, MAX_NAME_BYTES, Rejected, content_hash, stage
+from grader.shared.limits import Limits
 from hostile_archives import REFERENCE, REJECTED, folder_deep
 
 

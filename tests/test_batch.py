@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-import grader.batch
+import grader.grade.batch
 from conftest import ROOT, SUBMISSIONS
-from grader.batch import BatchRequest, Submission, _judged, grade_batch
-from grader.engine import UsageError
-from grader.gradebook import FILE_NAME, Batch, Gradebook
-from grader.pool import Job, Outcome
+from grader.grade.batch import BatchRequest, Submission, _judged, grade_batch
+from grader.check.run import UsageError
+from grader.grade.gradebook import FILE_NAME, Batch, Gradebook
+from grader.grade.pool import Job, Outcome
 from grader.results import CheckResult
-from grader.worker.limits import Limits
+from grader.shared.limits import Limits
 from hostile_archives import zip_slip
 
 REFERENCE = ROOT / "solutions" / "linear_model.py"
@@ -165,8 +165,8 @@ def test_a_submission_that_cannot_be_read_or_staged_is_that_students_verdict_and
     for name in ("unreadable", "unstageable"):
         _student(submissions, name)
     zip_slip(submissions / "dave.zip")
-    hash_of = grader.batch.content_hash
-    stage = grader.batch.stage
+    hash_of = grader.grade.batch.content_hash
+    stage = grader.grade.batch.stage
 
     def failing_hash(path, limits):
         if path.name == "unreadable":
@@ -178,8 +178,8 @@ def test_a_submission_that_cannot_be_read_or_staged_is_that_students_verdict_and
             raise RecursionError("maximum recursion depth exceeded")
         return stage(source, target, limits)
 
-    monkeypatch.setattr(grader.batch, "content_hash", failing_hash)
-    monkeypatch.setattr(grader.batch, "stage", failing_stage)
+    monkeypatch.setattr(grader.grade.batch, "content_hash", failing_hash)
+    monkeypatch.setattr(grader.grade.batch, "stage", failing_stage)
     summary = grade_batch(_request(submissions, out), pool=grading_pool)
     assert summary.statuses == {"failed": 2, "rejected": 1}
     book = Gradebook(out / FILE_NAME)

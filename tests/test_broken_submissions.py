@@ -7,7 +7,7 @@ import time
 import pytest
 
 from conftest import SUBMISSIONS
-from grader.worker.limits import Limits
+from grader.shared.limits import Limits
 
 BROKEN = SUBMISSIONS / "broken"
 TIMEOUT_S = 3.0

@@ -15,9 +15,10 @@ import pytest
 import yaml
 
 from conftest import ROOT, SUBMISSIONS
-from grader import catalog, golden
-from grader.bundle import WORKFLOW_PATH, build_bundle, public_source
-from grader.engine import CheckRequest, run_checks
+from grader import catalog
+from grader.bundle import golden
+from grader.bundle.build import WORKFLOW_PATH, build_bundle, public_source
+from grader.check.run import CheckRequest, run_checks
 from grader.inventory import checks_of
 
 pytestmark = pytest.mark.slow
@@ -195,6 +196,6 @@ def test_secret(student):
 '''
     public, removed = public_source(source)
     assert removed == 1
-    assert "from grader.golden import mlp as reference" in public
+    assert "from grader.bundle.golden import mlp as reference" in public
     assert "test_public" in public and "test_secret" not in public and "hidden=True" not in public
     ast.parse(public)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
-from grader.checking import Verdict, fail, hinting
+from grader.judge.core import Verdict, fail, hinting
 
 
 def test_hinting_gives_a_verdict_the_hint_of_its_condition():

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from grader.data import real, tables, text
+from grader.shared.data import real, tables, text
 
 
 @pytest.fixture(scope="module")

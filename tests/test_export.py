@@ -10,8 +10,8 @@ import re
 import pytest
 from junitparser import Error, Failure, JUnitXml
 
-from grader.export import grades_csv, gradescope_results, student_folder, write_exports
-from grader.gradebook import Run
+from grader.grade.export import grades_csv, gradescope_results, student_folder, write_exports
+from grader.grade.gradebook import Run
 from grader.results import CheckResult, ExerciseResult, RunResult
 
 SCRIPT = "<script>alert(1)</script>"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SUBMISSIONS
-from grader.gradebook import FILE_NAME, Gradebook, GradebookError
+from grader.grade.gradebook import FILE_NAME, Gradebook, GradebookError
 from grader.results import CheckResult, ExerciseResult, RunResult
 
 

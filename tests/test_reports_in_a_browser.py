@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from browser import chromium, seen
-from grader.gradebook import Run
-from grader.render.classreport import render_class_report
+from grader.grade.gradebook import Run
+from grader.grade.classreport import render_class_report
 from grader.render.html import render_html
 from grader.results import CheckResult, ExerciseResult, RunResult
 

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT
 from grader.worker import landlock, limits, sandbox
-from grader.worker.limits import Limits
+from grader.shared.limits import Limits
 
 PROBED = '''
 import os, socket, torch
@@ -141,8 +141,7 @@ def test_a_worker_reads_of_the_grader_only_its_own_code_and_never_the_working_fo
     readable = [Path(p) for p in call(worker, "readable")]  # as its zygote computed them
     assert Path.cwd() not in readable and ROOT not in readable
     grader = [p for p in readable if p.is_relative_to(ROOT)]
-    allowed = (ROOT / "grader" / "worker", ROOT / "grader" / "data", ROOT / "grader" / "wire.py",
-               ROOT / "grader" / "__init__.py", ROOT / ".venv")
+    allowed = (ROOT / "grader" / "worker", ROOT / "grader" / "shared", ROOT / "grader" / "__init__.py", ROOT / ".venv")
     assert grader and all(any(p.is_relative_to(a) for a in allowed) for p in grader), grader
 
 

@@ -1,4 +1,4 @@
-"""The trusted-side reading of a submission (``grader.static``): it sees through aliases, and flags what it cannot."""
+"""The trusted-side reading of a submission (``grader.judge.static``): it sees through aliases, and flags what it cannot."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import static
+from grader.judge import static
 from grader.checks.test_encoding import FORBIDDEN
 from grader.checks.test_linear_model import AUTOGRAD_APIS
 

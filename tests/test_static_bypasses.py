@@ -1,4 +1,4 @@
-"""Ways round the trusted-side reading that a student who has read ``grader/static.py`` would try: each is caught."""
+"""Ways round the trusted-side reading that a student who has read ``grader/judge/static.py`` would try: each is caught."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import static
+from grader.judge import static
 from grader.checks.test_encoding import FORBIDDEN
 
 API = tuple(FORBIDDEN)

@@ -9,10 +9,11 @@ import pytest
 import torch
 
 from conftest import ROOT, SUBMISSIONS
-from grader import catalog, throughput
-from grader.checking import Verdict
-from grader.session import SubmissionSession
-from grader.worker.limits import Limits
+from grader import catalog
+from grader.judge import throughput
+from grader.judge.core import Verdict
+from grader.check.session import SubmissionSession
+from grader.shared.limits import Limits
 from solutions import encoding as reference_encoding
 
 ROUNDS = 15

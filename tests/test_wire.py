@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from grader import wire
+from grader.shared import wire
 
 
 def round_trip(value):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader.worker.limits import Limits
-from grader.workers import WorkerDied, start_launcher
+from grader.shared.limits import Limits
+from grader.check.launcher import WorkerDied, start_launcher
 
 STUDENT = '''
 import os, time, torch

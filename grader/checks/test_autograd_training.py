@@ -7,9 +7,9 @@ from typing import Any
 
 import torch
 
-from grader import expect
+from grader.judge import expect
 from grader.catalog import Exercise
-from grader.checking import Student, check, explaining, fail
+from grader.judge.core import Student, check, explaining, fail
 from grader.checks.test_linear_regression import losses_of
 from solutions import autograd_training as reference
 

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 import torch
 
-from grader import expect, modules
-from grader.checking import Student, check, explaining, fail
-from grader.worker.probes.checkpoint import CheckpointNet
+from grader.judge import expect
+
+from grader.judge import modules
+from grader.judge.core import Student, check, explaining, fail
+from grader.shared.exercises.checkpoint import CheckpointNet
 
 WIDTH = 6  # not CheckpointNet's default 4, so a load() that drops **kwargs builds the wrong model
 UNSAFE = {"torch.load": "weights_only=False lets a checkpoint file run arbitrary code when it is loaded; state_dicts "

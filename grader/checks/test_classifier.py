@@ -10,10 +10,12 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from grader import expect, modules
+from grader.judge import expect
+
+from grader.judge import modules
 from grader.catalog import Exercise
-from grader.checking import Student, check, explaining, fail
-from grader.data.images import two_class_images
+from grader.judge.core import Student, check, explaining, fail
+from grader.shared.data.images import two_class_images
 from solutions import classifier as reference
 
 #: make_fc_classifier(3072, 512, 2) in the notes: sum(numel_list) = 1574402.

@@ -7,8 +7,10 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from grader import expect, modules
-from grader.checking import Student, check, fail
+from grader.judge import expect
+
+from grader.judge import modules
+from grader.judge.core import Student, check, fail
 from solutions import convnet as reference
 
 BATCHES = (1, 7, 64)

@@ -10,11 +10,11 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
-from grader import expect
+from grader.judge import expect
 from grader.catalog import Exercise
-from grader.checking import Student, Verdict, check, explaining, fail
-from grader.data.images import two_class_images
-from grader.worker.probes.device import Net
+from grader.judge.core import Student, Verdict, check, explaining, fail
+from grader.shared.data.images import two_class_images
+from grader.shared.exercises.device import Net
 from solutions import device as reference
 
 LR, MOMENTUM = 1e-2, 0.9  # the notes' SGD learning rate; momentum so a short budget converges

@@ -6,9 +6,11 @@ from typing import Any
 
 import torch
 
-from grader import expect, throughput
+from grader.judge import expect
+
+from grader.judge import throughput
 from grader.catalog import Exercise
-from grader.checking import Student, check, explaining
+from grader.judge.core import Student, check, explaining
 from solutions import encoding as reference
 
 FORBIDDEN = {"torch.nn.functional.one_hot": "build the encoding yourself with scatter_"}

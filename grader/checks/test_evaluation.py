@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import torch
 
-from grader import expect
-from grader.checking import Student, check, explaining, fail
+from grader.judge import expect
+from grader.judge.core import Student, check, explaining, fail
 
 NUM_CLASSES = 3
 #: name -> (samples, batch size): both last batches are short, so batch-level averages differ.

@@ -6,8 +6,8 @@ from typing import Any
 
 import torch
 
-from grader import expect
-from grader.checking import Student, check, explaining, fail
+from grader.judge import expect
+from grader.judge.core import Student, check, explaining, fail
 from solutions import images as reference
 
 RESHAPE = "view/reshape(3, H, W) instead of permute(2, 0, 1) (it keeps the memory order and mixes pixels up)"

@@ -6,8 +6,8 @@ from typing import Any
 
 import torch
 
-from grader import expect
-from grader.checking import Student, check, fail
+from grader.judge import expect
+from grader.judge.core import Student, check, fail
 from grader.catalog import Exercise
 from solutions import linear_model as reference
 

@@ -12,9 +12,9 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
-from grader import expect
+from grader.judge import expect
 from grader.catalog import Exercise
-from grader.checking import Student, check, fail
+from grader.judge.core import Student, check, fail
 from solutions import linear_regression as reference
 
 NOTES_X = torch.tensor([[1.0], [2.0], [3.0]])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from grader import expect
+from grader.judge import expect
 from grader.catalog import Exercise
-from grader.checking import Student, check, fail
+from grader.judge.core import Student, check, fail
 from grader.checks.test_linear_regression import (check_sgd_training, expect_sgd_with_lr, losses_of,
                                                   random_unit_parameters)
 from solutions import logistic_regression as reference

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import torch
 
-from grader import expect
-from grader.checking import Student, check, explaining, fail
+from grader.judge import expect
+from grader.judge.core import Student, check, explaining, fail
 
 NUM_CLASSES = 5
 ZERO_BEFORE_UPDATE = ("result() before any update must be 0.0, as Keras's metrics give: guard the division "

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from grader import expect
+from grader.judge import expect
 from grader.catalog import Exercise
-from grader.checking import Student, check, explaining, fail
+from grader.judge.core import Student, check, explaining, fail
 from grader.checks.test_linear_regression import expect_training, losses_of, with_parameters
 from solutions import mlp as reference
 

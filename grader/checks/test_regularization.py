@@ -8,11 +8,13 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from grader import expect, modules
+from grader.judge import expect
+
+from grader.judge import modules
 from grader.catalog import Exercise
-from grader.checking import Student, check, explaining, fail, hinting
-from grader.data.images import two_class_images
-from grader.worker.probes.regularization import PENALTY_INPUT, penalty_model
+from grader.judge.core import Student, check, explaining, fail, hinting
+from grader.shared.data.images import two_class_images
+from grader.shared.exercises.regularization import PENALTY_INPUT, penalty_model
 from solutions import regularization as reference
 
 #: The notes' l2_lambda.

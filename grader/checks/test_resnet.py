@@ -8,10 +8,14 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from grader import expect, modules, throughput
+from grader.judge import expect
+
+from grader.judge import modules
+
+from grader.judge import throughput
 from grader.catalog import Exercise
-from grader.checking import Student, check, explaining, fail
-from grader.data.images import two_class_images
+from grader.judge.core import Student, check, explaining, fail
+from grader.shared.data.images import two_class_images
 from solutions import resnet as reference
 
 SMALL = {"n_chans1": 8, "n_blocks": 3}

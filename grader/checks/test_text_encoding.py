@@ -9,9 +9,9 @@ from typing import Any
 
 import torch
 
-from grader import expect
-from grader.checking import Student, Verdict, check, explaining, fail
-from grader.data.text import lines, passage
+from grader.judge import expect
+from grader.judge.core import Student, Verdict, check, explaining, fail
+from grader.shared.data.text import lines, passage
 from solutions import text_encoding as reference
 
 #: The line of Pride and Prejudice the notes encode, and the words the notes print for it.

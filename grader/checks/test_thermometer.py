@@ -7,9 +7,9 @@ from typing import Any, Callable
 
 import torch
 
-from grader import expect
+from grader.judge import expect
 from grader.catalog import Exercise
-from grader.checking import Student, check, explaining, fail
+from grader.judge.core import Student, check, explaining, fail
 from solutions import thermometer as reference
 
 NOTES_T_C = torch.tensor([0.5, 14.0, 15.0, 28.0, 11.0, 8.0, 3.0, -4.0, 6.0, 13.0, 21.0])

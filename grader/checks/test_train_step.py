@@ -13,11 +13,13 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from grader import expect, modules
+from grader.judge import expect
+
+from grader.judge import modules
 from grader.catalog import Exercise
-from grader.checking import Student, Verdict, check, explaining, fail
-from grader.data.images import two_class_images
-from grader.worker.probes.train_step import FROZEN, StepNet, freeze
+from grader.judge.core import Student, Verdict, check, explaining, fail
+from grader.shared.data.images import two_class_images
+from grader.shared.exercises.train_step import FROZEN, StepNet, freeze
 from solutions import train_step as reference
 
 LR, MOMENTUM = 0.05, 0.9

@@ -33,11 +33,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.shared.procs import UID_BASE, processes_of, worker_uid
 from grader.worker import landlock
 
-#: First user id of the workers' users: worker ``pid`` runs as ``UID_BASE + pid``. Far above
-#: the ids that systems, containers (systemd-nspawn ends at 0x6FFFFFFF) and directories give out.
-UID_BASE = 2_000_000_000
 
 _CLONE_NEWNS, _CLONE_NEWIPC, _CLONE_NEWPID, _CLONE_NEWNET = 0x00020000, 0x08000000, 0x20000000, 0x40000000
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
@@ -48,8 +46,8 @@ _KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "CUDA_VISIBLE_DEVICES
 #: System folders of shared libraries a lazily loaded extension may need.
 _SYSTEM_LIBRARIES = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/etc/ld.so.cache")
 _GRADER_DIR = Path(__file__).resolve().parents[1]
-#: What of the grader a worker may read: its own code, the wire and the offline data.
-_WORKER_CODE = (_GRADER_DIR / "worker", _GRADER_DIR / "data", _GRADER_DIR / "wire.py", _GRADER_DIR / "__init__.py")
+#: What of the grader a worker may read: its own code and what both sides share (the wire, the offline data).
+_WORKER_CODE = (_GRADER_DIR / "worker", _GRADER_DIR / "shared", _GRADER_DIR / "__init__.py")
 #: What no worker may read: the reference solutions and the checks (hidden ones included).
 FORBIDDEN = (_GRADER_DIR.parent / "solutions", _GRADER_DIR / "checks")
 
@@ -62,11 +60,6 @@ class Sandbox:
     private_dir: Path
     own_user: bool = False
     missing: list[str] = field(default_factory=list)
-
-
-def worker_uid(pid: int) -> int:
-    """The user (and group) id worker ``pid`` runs as when the grader runs as root."""
-    return UID_BASE + pid
 
 
 def private_dir(pid: int) -> Path:
@@ -339,20 +332,4 @@ def _kill_processes_of(uid: int) -> bool:
             found = True
         except OSError:
             continue
-    return found
-
-
-def processes_of(uid: int) -> list[int]:
-    """The processes whose real user is ``uid`` (all of one worker's, when it has a user of its own)."""
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:  # read as bytes: this also runs while the interpreter shuts down, when codecs may be gone
-            with open(f"/proc/{entry.name}/status", "rb") as status:
-                real = next((line.split()[1] for line in status if line.startswith(b"Uid:")), None)
-        except (OSError, IndexError):
-            continue
-        if real == str(uid).encode():
-            found.append(int(entry.name))
     return found

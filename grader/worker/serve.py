@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import torch
 
-from grader import wire
+from grader.shared import wire
 from grader.worker import limits as limits_module
 from grader.worker import sandbox
 from grader.worker.context import (

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import sys
 
-from grader.worker.zygote import set_parent_death_signal, warm_up
+from grader.shared.procs import set_parent_death_signal
+from grader.worker.zygote import warm_up
 
 
 def main() -> None:

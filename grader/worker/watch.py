@@ -8,7 +8,7 @@ this module was imported (in the zygote, before any student code): a function ca
 another name, or reached as ``torch._C._nn.one_hot``, is still the same object.
 
 This is the second signal of a property only: the student's code shares this process, so the
-grader decides from reading the code (``grader.static``) first. What this module needs is
+grader decides from reading the code (``grader.judge.static``) first. What this module needs is
 taken when it is imported, so that a student's module cannot swap it out from under a watch.
 """
 

@@ -17,16 +17,8 @@ import socket
 import sys
 from typing import Any
 
+from grader.shared.procs import set_parent_death_signal
 from grader.worker.sandbox import sweep
-
-
-def set_parent_death_signal(sig: int = signal.SIGKILL) -> None:
-    """Ask Linux to send ``sig`` to this process when its parent dies."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(sig), 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def warm_up() -> None:

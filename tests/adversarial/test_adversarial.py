@@ -20,10 +20,10 @@ import pytest
 from junitparser import JUnitXml
 
 from conftest import INSTRUCTOR_SECRET, ROOT, SUBMISSIONS
-from grader.batch import BatchRequest, grade_batch
-from grader.export import student_folder
-from grader.gradebook import FILE_NAME, Gradebook
-from grader.worker.limits import Limits
+from grader.grade.batch import BatchRequest, grade_batch
+from grader.grade.export import student_folder
+from grader.grade.gradebook import FILE_NAME, Gradebook
+from grader.shared.limits import Limits
 from hostile_archives import REJECTED
 
 CASES = Path(__file__).parent

@@ -12,11 +12,12 @@ import pytest
 import torch
 
 from conftest import ROOT
-from grader import catalog, throughput
-from grader.checking import Verdict
-from grader.engine import CheckRequest, run_checks
-from grader.session import SubmissionSession
-from grader.worker.limits import Limits
+from grader import catalog
+from grader.judge import throughput
+from grader.judge.core import Verdict
+from grader.check.run import CheckRequest, run_checks
+from grader.check.session import SubmissionSession
+from grader.shared.limits import Limits
 from solutions import encoding as reference_encoding
 
 CASES = Path(__file__).parent / "_faking"

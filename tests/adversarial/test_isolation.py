@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch import BatchRequest, grade_batch
-from grader.gradebook import FILE_NAME, Gradebook
-from grader.worker.limits import Limits
+from grader.grade.batch import BatchRequest, grade_batch
+from grader.grade.gradebook import FILE_NAME, Gradebook
+from grader.shared.limits import Limits
 
 CASES = Path(__file__).parent / "_isolation"
 CORRECT = Path(__file__).parent / "_correct.py"

@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import grader.batch
+import grader.grade.batch
 from conftest import ROOT
-from grader.batch import BatchRequest, grade_batch
+from grader.grade.batch import BatchRequest, grade_batch
 from grader.cli import main
-from grader.export import student_folder
-from grader.gradebook import FILE_NAME, Gradebook
+from grader.grade.export import student_folder
+from grader.grade.gradebook import FILE_NAME, Gradebook
 from grader.results import RunResult
-from grader.worker.limits import Limits
+from grader.shared.limits import Limits
 
 REFERENCE = (ROOT / "solutions" / "linear_model.py").read_text()
 WRONG = (Path(__file__).parents[1] / "submissions" / "linear_model" / "gradient_no_factor_2.py").read_text()
@@ -150,7 +150,7 @@ def names(grading_pool, tmp_path_factory):
     _folder(submissions / LOOKALIKE)
     summary = grade_batch(_request(submissions, out), pool=grading_pool)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(grader.batch, "grade_batch", functools.partial(grade_batch, pool=grading_pool))
+        patch.setattr(grader.grade.batch, "grade_batch", functools.partial(grade_batch, pool=grading_pool))
         cli = CliRunner().invoke(main, ["grade", str(submissions), "--out", str(out), "--exercise", "linear_model",
                                         "--student", f"{HOSTILE}folder", "--seed", str(SEED), "--timeout", "10"],
                                   env={"COLUMNS": "250"})

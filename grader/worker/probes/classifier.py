@@ -8,7 +8,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from grader.data.images import two_class_images
+from grader.shared.data.images import two_class_images
 from grader.worker.context import ProbeContext, raised
 from grader.worker.probes import probe
 from grader.worker.probes.modules import build

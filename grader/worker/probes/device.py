@@ -17,25 +17,10 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.data.dataloader import default_collate
 
-from grader.data.images import two_class_images
+from grader.shared.data.images import two_class_images
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
-
-
-class Net(nn.Module):
-    """The notes' CIFAR-2 network (002, "nn.Module subclass"): [N, 3, 32, 32] -> [N, 2]."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 16, kernel_size=3, padding=1)
-        self.conv2 = nn.Conv2d(16, 8, kernel_size=3, padding=1)
-        self.fc1 = nn.Linear(8 * 8 * 8, 32)
-        self.fc2 = nn.Linear(32, 2)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = F.max_pool2d(torch.tanh(self.conv1(x)), 2)
-        out = F.max_pool2d(torch.tanh(self.conv2(out)), 2)
-        return self.fc2(torch.tanh(self.fc1(out.flatten(1))))
+from grader.shared.exercises.device import Net
 
 
 #: Where the batches of the running probe were asked to go, in order ("cpu", "cuda", ...).

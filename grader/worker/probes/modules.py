@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.data.images import two_class_images
+from grader.shared.data.images import two_class_images
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
 

@@ -14,15 +14,7 @@ from torch import nn
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
 from grader.worker.probes.modules import build, train_on_images
-
-#: Input shape of :func:`penalty_model`, without the batch dimension.
-PENALTY_INPUT = (3, 6, 6)
-
-
-def penalty_model(width: int = 4) -> nn.Sequential:
-    """A small model with weights, biases and batch-norm buffers: [N, 3, 6, 6] -> [N, 3]."""
-    return nn.Sequential(nn.Conv2d(3, width, 3), nn.BatchNorm2d(width), nn.Tanh(), nn.Flatten(),
-                         nn.Linear(width * 4 * 4, 3))
+from grader.shared.exercises.regularization import PENALTY_INPUT, penalty_model
 
 
 def _penalty_model(ctx: ProbeContext, width: int, state: dict[str, torch.Tensor]) -> nn.Sequential:

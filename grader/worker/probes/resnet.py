@@ -7,7 +7,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from grader.data.images import two_class_images
+from grader.shared.data.images import two_class_images
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
 from grader.worker.probes.modules import build, train_on_images

@@ -14,38 +14,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.data.images import two_class_images
+from grader.shared.data.images import two_class_images
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
+from grader.shared.exercises.train_step import FROZEN, StepNet, freeze
 
 #: Taken from torch's C core when the zygote imports the probes, before any student code can replace it.
 _grad_enabled = torch._C.is_grad_enabled
-
-
-class StepNet(nn.Module):
-    """The notes' model: Flatten, Dense(128), BatchNormalization, Dropout(0.5), Dense(10), as PyTorch layers."""
-
-    def __init__(self, in_features: int = 28 * 28, hidden: int = 128, classes: int = 10) -> None:
-        super().__init__()
-        self.layers = nn.Sequential(nn.Flatten(), nn.Linear(in_features, hidden), nn.BatchNorm1d(hidden),
-                                    nn.Dropout(0.5), nn.Linear(hidden, classes))
-        self.records: list[dict[str, Any]] = []
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = self.layers(x)
-        self.records.append({"training": self.training, "grad_enabled": _grad_enabled(),
-                             "output": out.detach().clone()})
-        return out
-
-
-#: The parameter the steps must leave alone, as a frozen embedding or backbone would be.
-FROZEN = "layers.1.weight"
-
-
-def freeze(model: StepNet) -> StepNet:
-    """Freeze the first layer's weight (requires_grad=False); the optimizer still lists it."""
-    model.get_parameter(FROZEN).requires_grad_(False)
-    return model
 
 
 class RecordingMetric:

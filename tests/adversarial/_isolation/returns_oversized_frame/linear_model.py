@@ -4,7 +4,7 @@ import socket
 import stat
 import sys
 
-from grader import wire
+from grader.shared import wire
 
 from _correct import cost, gradient, gradient_descent, sgd
 

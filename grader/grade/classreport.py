@@ -2,7 +2,7 @@
 
 It shows the score distribution, how each check went across the class (the least passed
 first), the incidents (timeouts, crashes, memory, rejected archives, grader errors) and a
-link to each student's own report. The figures come from :mod:`grader.overview`; student
+link to each student's own report. The figures come from :mod:`grader.grade.overview`; student
 text reaches the page only through the template's autoescaping, and a student's name only
 through :func:`~grader.visible.visible_name` too, so no bidi or zero-width character hides in it.
 """
@@ -13,8 +13,8 @@ import logging
 from collections.abc import Callable
 from urllib.parse import quote
 
-from grader.gradebook import Run
-from grader.overview import ClassOverview, class_overview
+from grader.grade.gradebook import Run
+from grader.grade.overview import ClassOverview, class_overview
 from grader.render.html import environment, svg_data_uri
 from grader.visible import visible_name
 

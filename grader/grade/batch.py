@@ -1,9 +1,9 @@
 """Grading a class: every submission under a folder, in parallel, into the gradebook, then the exports.
 
 :func:`grade_batch` finds the submissions (a folder or a ``.zip`` per student), takes each
-in through :mod:`grader.archive` as it is about to be graded, hands it to the
-:class:`~grader.pool.GradingPool`, and appends each result to the
-:class:`~grader.gradebook.Gradebook` the moment it is known. A refused archive, a
+in through :mod:`grader.grade.archive` as it is about to be graded, hands it to the
+:class:`~grader.grade.pool.GradingPool`, and appends each result to the
+:class:`~grader.grade.gradebook.Gradebook` the moment it is known. A refused archive, a
 submission that cannot be read or staged, a grader that fails on one submission, a
 student's code that hangs or crashes: each becomes that student's run, and the batch goes
 on. ``resume=True`` continues the last batch and grades only what it has no run for;
@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import catalog, inventory
-from grader.archive import IGNORED, Rejected, content_hash, stage
-from grader.engine import UsageError, grader_version
-from grader.export import write_exports
-from grader.gradebook import Batch, Gradebook, GradebookError, FILE_NAME
-from grader.pool import GradingPool, Job, Outcome
+from grader.grade.archive import IGNORED, Rejected, content_hash, stage
+from grader.check.run import UsageError, grader_version
+from grader.grade.export import write_exports
+from grader.grade.gradebook import Batch, Gradebook, GradebookError, FILE_NAME
+from grader.grade.pool import GradingPool, Job, Outcome
 from grader.results import CheckResult, ExerciseResult, RunResult
 from grader.visible import visible_name
-from grader.worker.limits import Limits
+from grader.shared.limits import Limits
 
 log = logging.getLogger(__name__)
 

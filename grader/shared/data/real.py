@@ -2,7 +2,7 @@
 
 Nothing here downloads: every loader passes ``download=False`` and, when the files are not
 in ``root``, raises :class:`FileNotFoundError` naming the folder and how to get them. The
-offline stand-ins (:mod:`grader.data.images`, :mod:`grader.data.tables`) need no files.
+offline stand-ins (:mod:`grader.shared.data.images`, :mod:`grader.shared.data.tables`) need no files.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def _require(folder: Path, names: tuple[str, ...], dataset: str, how: str) -> No
     if missing:
         raise FileNotFoundError(
             f"{dataset} is not on disk: {folder} lacks {', '.join(missing)}. The grader never downloads; "
-            f"{how}, then try again (or use the offline stand-in in grader.data)."
+            f"{how}, then try again (or use the offline stand-in in grader.shared.data)."
         )
 
 

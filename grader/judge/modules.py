@@ -7,8 +7,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from grader import expect
-from grader.checking import Student, fail
+from grader.judge import expect
+from grader.judge.core import Student, fail
 
 
 def describe_mismatch(cls: str, mismatch: dict[str, list[str]], expected: dict[str, torch.Tensor],

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 import pytest
 
-from grader import static
+from grader.judge import static
 from grader.catalog import Exercise
-from grader.workers import OutputTap, Reply, Worker, WorkerDied
+from grader.check.launcher import OutputTap, Reply, Worker, WorkerDied
 
 KINDS = ("correctness", "property", "convergence", "performance")
 

@@ -1,6 +1,6 @@
 """Exports of the gradebook: a CSV for the LMS, Gradescope's ``results.json``, JUnit XML, JSON, reports.
 
-Every export renders the latest :class:`~grader.gradebook.Run` of each student and computes
+Every export renders the latest :class:`~grader.grade.gradebook.Run` of each student and computes
 no grade of its own: points, outcomes and messages come from the stored
 :class:`~grader.results.RunResult`. Layout of the output folder::
 
@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from grader import catalog
-from grader.gradebook import Run
+from grader.grade.gradebook import Run
 from grader.render import first_line, outcome_label, shows_hint
-from grader.render.classreport import render_class_report
+from grader.grade.classreport import render_class_report
 from grader.render.html import render_html
 from grader.render.junit import render_junit
 from grader.results import SCHEMA_VERSION

@@ -17,19 +17,15 @@ from typing import Any
 import pytest
 import torch
 
-from grader import catalog, golden
-from grader.checking import Student, Verdict, title_of
+from grader import catalog, references
+
+from grader.bundle import golden
+from grader.judge.core import Student, Verdict, title_of
 from grader.results import CheckResult, ExerciseResult
-from grader.session import SubmissionSession
+from grader.check.session import SubmissionSession
 
 log = logging.getLogger("grader")
 
-try:
-    import solutions
-
-    SOLUTIONS_DIR: Path | None = Path(solutions.__file__).parent
-except ImportError:  # a students' copy of the grader (``grader bundle``) ships no reference solutions
-    SOLUTIONS_DIR = None
 _STUDENT_KEY = pytest.StashKey[Student]()
 
 
@@ -119,11 +115,11 @@ class GraderPlugin:
     @pytest.fixture
     def reference_solution(self, exercise: catalog.Exercise) -> Student | ReferenceNotShipped:
         """The reference solution, run in a worker exactly like the student's code (for timing)."""
-        if SOLUTIONS_DIR is None or not golden.references_available():
+        if references.solutions_dir() is None or not golden.references_available():
             return ReferenceNotShipped()
         if self._reference_session is None:
             self._reference_session = SubmissionSession(
-                self.session.launcher, SOLUTIONS_DIR, self.session.limits, self.session.device
+                self.session.launcher, references.solutions_dir(), self.session.limits, self.session.device
             )
         return self._reference_session.student(exercise)
 
@@ -163,7 +159,7 @@ class GraderPlugin:
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """Seed torch's global generator per check, so a check draws the same numbers whatever ran before it.
 
-        Golden fixtures (``grader.golden``) key the reference calls that draw from it by its state.
+        Golden fixtures (``grader.bundle.golden``) key the reference calls that draw from it by its state.
         """
         prefix = "global" if not self.include_hidden else f"global:{self.seed}"
         digest = hashlib.sha256(f"{prefix}:{item.nodeid}".encode()).digest()

@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 
 from grader.catalog import Exercise
-from grader.checking import Student, Verdict, verdict_from_reply
-from grader.worker.limits import Limits
-from grader.workers import Launcher, Worker, WorkerDied
+from grader.judge.core import Student, Verdict, verdict_from_reply
+from grader.shared.limits import Limits
+from grader.check.launcher import Launcher, Worker, WorkerDied
 
 _NOT_COPIED = shutil.ignore_patterns("__pycache__", ".git", "*.pyc", ".ipynb_checkpoints")
 

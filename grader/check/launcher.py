@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from grader import wire
-from grader.worker.limits import Limits
-from grader.worker.sandbox import processes_of, worker_uid
+from grader.shared import wire
+from grader.shared.limits import Limits
+from grader.shared.procs import processes_of, worker_uid
 
 ZYGOTE_START_TIMEOUT_S = 180.0
 WORKER_START_TIMEOUT_S = 60.0

@@ -1,6 +1,6 @@
 """Comparing what a student's code returned with what was expected, and saying how it differs.
 
-Every helper raises a :class:`~grader.checking.Verdict` whose message names the problem in
+Every helper raises a :class:`~grader.judge.core.Verdict` whose message names the problem in
 the order a student should fix it: the type, then the shape, the dtype, the device, and
 only then the values, with the largest error and where it is. When the values match a
 known mistake (``mistakes``), the message names that mistake.
@@ -13,9 +13,9 @@ from typing import Any
 
 import torch
 
-from grader import static
-from grader.checking import Verdict, fail
-from grader.wire import TENSOR_SUBCLASS, RemoteObject, RemoteTensor
+from grader.judge import static
+from grader.judge.core import Verdict, fail
+from grader.shared.wire import TENSOR_SUBCLASS, RemoteObject, RemoteTensor
 
 #: (rtol, atol) by dtype: float32 leaves room for a different order of operations or a
 #: float64 detour; float64 for what an exact derivation must reproduce.

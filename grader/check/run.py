@@ -15,17 +15,17 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader import catalog
-from grader.checking import Verdict
-from grader.plugin import SOLUTIONS_DIR, GraderPlugin
+from grader import catalog, references
+from grader.judge.core import Verdict
+from grader.check.plugin import GraderPlugin
 from grader.results import BenchResult, CheckResult, RunResult
-from grader.session import SubmissionSession
-from grader.throughput import measure
-from grader.worker.probes.bench import SUBJECTS
-from grader.worker.limits import Limits
-from grader.workers import Launcher, start_launcher
+from grader.check.session import SubmissionSession
+from grader.judge.throughput import measure
+from grader.shared.speed import subjects
+from grader.shared.limits import Limits
+from grader.check.launcher import Launcher, start_launcher
 
-CHECKS_DIR = Path(__file__).parent / "checks"
+CHECKS_DIR = references.CHECKS_DIR
 log = logging.getLogger("grader")
 
 
@@ -135,7 +135,7 @@ class BenchRequest:
 def run_bench(request: BenchRequest, launcher: Launcher | None = None) -> BenchResult:
     """Measure the student's throughput against the reference for each benchmarked object."""
     submission, exercises = _validated(request.submission, request.exercises)
-    if SOLUTIONS_DIR is None:
+    if references.solutions_dir() is None:
         raise UsageError("grader bench measures your code against the reference solutions, which this copy of the "
                          "grader does not hold; your course's grader runs it")
     generator = torch.Generator().manual_seed(request.seed if request.seed is not None else secrets.randbits(32))
@@ -147,12 +147,12 @@ def run_bench(request: BenchRequest, launcher: Launcher | None = None) -> BenchR
             if device.startswith("cuda") and not torch.cuda.is_available():
                 result.problems.append(f"{device}: skipped, no CUDA device on this machine")
                 continue
-            sessions = [SubmissionSession(launcher, path, request.limits, device) for path in (submission, SOLUTIONS_DIR)]
+            sessions = [SubmissionSession(launcher, path, request.limits, device) for path in (submission, references.solutions_dir())]
             try:
                 for exercise in exercises:
                     student, reference = (s.student(exercise) for s in sessions)
                     reference_module = importlib.import_module(f"solutions.{exercise.name}")
-                    for name, subject in SUBJECTS.items():
+                    for name, subject in subjects().items():
                         if subject.exercise != exercise.name:
                             continue
                         try:

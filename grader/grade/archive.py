@@ -2,7 +2,7 @@
 
 :func:`stage` copies a folder or unpacks an archive into a fresh folder, refusing what could
 reach outside it or swamp the machine: absolute paths, ``..``, links and special files,
-encrypted members, more files or more bytes than :class:`~grader.worker.limits.Limits`
+encrypted members, more files or more bytes than :class:`~grader.shared.limits.Limits`
 allows, folders deeper than :data:`MAX_DEPTH` or names longer than :data:`MAX_NAME_BYTES`.
 An archive's headers may lie about sizes, so the bytes are also counted while unpacking.
 A refusal is a :class:`Rejected` whose reason is written for the instructor.
@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from grader.visible import visible_name
-from grader.worker.limits import Limits
+from grader.shared.limits import Limits
 
 #: Entries that are never part of a submission: caches, version control, archivers' extras.
 IGNORED = frozenset({"__pycache__", ".git", ".ipynb_checkpoints", "__MACOSX", ".DS_Store"})

@@ -21,10 +21,10 @@ from typing import Any
 
 import torch
 
-from grader import expect
-from grader.checking import Student, Verdict, fail
-from grader.worker.probes.bench import DIGEST_POSITIONS, SUBJECTS, Subject
-from grader.workers import frozen
+from grader.judge import expect
+from grader.judge.core import Student, Verdict, fail
+from grader.shared.speed import DIGEST_POSITIONS, Subject, subjects
+from grader.check.launcher import frozen
 
 WARMUP_ROUNDS = 1
 
@@ -114,11 +114,11 @@ def _verify(digests: Any, expected: list[torch.Tensor], subject: Subject, name: 
 
 def measure(student: Student, reference: Student, name: str, reference_module: Any, generator: torch.Generator,
             *, rounds: int = 7, target_s: float = 0.05, device: str = "cpu", calls: int | None = None) -> Measurement:
-    """Time ``name`` (a key of :data:`SUBJECTS`) for the student against the reference.
+    """Time ``name`` (a key of :func:`~grader.shared.speed.subjects`) for the student against the reference.
 
     ``calls`` per round is sized on the reference to last about ``target_s`` unless given.
     """
-    subject = SUBJECTS[name]
+    subject = subjects()[name]
 
     def seeds(count: int) -> list[int]:
         return torch.randint(0, 2**31, (count,), generator=generator).tolist()

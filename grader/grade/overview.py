@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-from grader.gradebook import Run
+from grader.grade.gradebook import Run
 from grader.render import first_line
 
 #: Outcomes that say the student's code broke a limit or a rule, or the grader failed.

@@ -1,7 +1,7 @@
 """``grader bundle``: the folder students receive, which grades offline without the references.
 
 A bundle holds the stubs (``exercises/``), the grader with its public checks only, the golden
-fixtures those checks replay in place of the references (:mod:`grader.golden`), a
+fixtures those checks replay in place of the references (:mod:`grader.bundle.golden`), a
 ``pyproject.toml`` to ``pip install`` it, a README, and a GitHub Actions workflow that grades
 each pull request. It holds no ``solutions/``, no hidden check, and no answer of the
 reference to a hidden check's inputs: the fixtures are recorded by running only the public
@@ -16,12 +16,13 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import catalog, golden
-from grader.engine import CheckRequest, UsageError, run_checks
-from grader.workers import Launcher
+from grader import catalog
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-GRADER_DIR = PROJECT_DIR / "grader"
+from grader.bundle import golden
+from grader.check.run import CheckRequest, UsageError, run_checks
+from grader.check.launcher import Launcher
+
+from grader.references import GRADER_DIR, PROJECT_DIR
 _NOT_SHIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "golden_data")
 WORKFLOW_PATH = Path(".github/workflows/grader.yml")
 
@@ -81,7 +82,7 @@ def public_source(source: str) -> tuple[str, int]:
             removed.append((start - 1, node.end_lineno or node.lineno))
         elif isinstance(node, ast.ImportFrom) and node.module == "solutions":
             names = ", ".join(f"{a.name} as {a.asname}" if a.asname else a.name for a in node.names)
-            lines[node.lineno - 1] = f"from grader.golden import {names}\n"
+            lines[node.lineno - 1] = f"from grader.bundle.golden import {names}\n"
             for index in range(node.lineno, node.end_lineno or node.lineno):
                 lines[index] = ""
         elif isinstance(node, (ast.Import, ast.ImportFrom)) and _imports_solutions(node):

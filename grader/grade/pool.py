@@ -2,12 +2,12 @@
 
 The checks run through ``pytest.main``, which is not thread-safe, so submissions are graded
 side by side in processes rather than threads. Each grading process is trusted code (it
-runs :func:`~grader.engine.run_checks`, never a student's module) and reports over a
+runs :func:`~grader.check.run.run_checks`, never a student's module) and reports over a
 socket, as JSON lines, each check as it ends and then the whole
 :class:`~grader.results.RunResult`. The pool hands out submissions as processes free up,
 notices a process that dies or overruns its submission's deadline, kills it (its zygote
 and workers die with it), starts another, and tries that submission once more before
-reporting it as failed. ``python -m grader.pool FD`` is a grading process.
+reporting it as failed. ``python -m grader.grade.pool FD`` is a grading process.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.results import CheckResult, RunResult
-from grader.worker.limits import Limits
+from grader.shared.limits import Limits
 
 #: Seconds a grading process may take to import torch and start its zygote.
 START_TIMEOUT_S = 300.0
@@ -77,7 +77,7 @@ class _GradingProcess:
         environment.update(TMPDIR=str(tmp_dir), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
         with open(log_dir / f"grading-process-{index}.log", "ab") as log_file:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "grader.pool", str(theirs.fileno())],
+                [sys.executable, "-m", "grader.grade.pool", str(theirs.fileno())],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file,
                 env=environment, start_new_session=True,
             )
@@ -254,8 +254,8 @@ def _exit_text(process: subprocess.Popen[bytes]) -> str:
 
 
 def _serve(channel: socket.socket) -> None:
-    from grader.engine import CheckRequest, run_checks
-    from grader.workers import start_launcher
+    from grader.check.run import CheckRequest, run_checks
+    from grader.check.launcher import start_launcher
 
     def send(message: dict[str, Any]) -> None:
         channel.sendall(json.dumps(message, allow_nan=False).encode() + b"\n")
@@ -289,7 +289,7 @@ def _freeze_heap() -> None:
 
 
 def main() -> None:
-    from grader.worker.zygote import set_parent_death_signal
+    from grader.shared.procs import set_parent_death_signal
 
     set_parent_death_signal()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,6 +1,6 @@
 """Golden fixtures: the reference solutions' answers, recorded once, replayed where they are absent.
 
-Students get a copy of the grader without ``solutions/`` (see :mod:`grader.bundle`). Its
+Students get a copy of the grader without ``solutions/`` (see :mod:`grader.bundle.build`). Its
 public checks still ask ``reference.one_hot(...)`` or ``reference.Net()(x)`` for what is
 expected; there, ``reference`` is a :class:`ReplayedModule` that answers from fixtures
 recorded by running the public checks against the references at bundle time.
@@ -35,11 +35,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from grader.checking import Verdict
+from grader.judge.core import Verdict
+from grader.references import GOLDEN_DIR
 
 FORMAT_VERSION = 1
 #: Where a students' copy of the grader keeps its fixtures (absent in the full project).
-DATA_DIR = Path(__file__).parent / "golden_data"
+DATA_DIR = GOLDEN_DIR
 
 
 class GoldenMiss(Verdict):
@@ -514,7 +515,7 @@ def _shipped_store() -> Store:
 
 
 def __getattr__(exercise: str) -> ReplayedModule:
-    """``from grader.golden import <exercise> as reference`` in a students' copy of the checks."""
+    """``from grader.bundle.golden import <exercise> as reference`` in a students' copy of the checks."""
     if exercise.startswith("__"):
         raise AttributeError(exercise)
     return ReplayedModule(exercise, _shipped_store())
