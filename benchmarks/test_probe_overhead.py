@@ -19,7 +19,7 @@ CALLS = 300
 @pytest.fixture(scope="module")
 def worker():
     launcher = start_launcher("fork")
-    started = launcher.start_worker(SOLUTIONS, Limits())
+    started = launcher.start_worker(SOLUTIONS, Limits(), exercise="linear_model")
     yield started
     started.close()
     launcher.close()
@@ -36,7 +36,7 @@ def test_calling_forward_in_a_worker_against_in_process(benchmark, worker):
     remote, local = [], []
     for _ in range(CALLS):  # alternated, in one run
         start = time.perf_counter()
-        worker.call("common.call", 10, module="linear_model", name="forward", args=[x, w])
+        worker.call("common.call", 10, name="forward", args=[x, w])
         remote.append(time.perf_counter() - start)
         start = time.perf_counter()
         linear_model.forward(x, w)
@@ -45,12 +45,12 @@ def test_calling_forward_in_a_worker_against_in_process(benchmark, worker):
         worker_call_median_s=statistics.median(remote), in_process_median_s=statistics.median(local),
         overhead_median_s=statistics.median(remote) - statistics.median(local),
     )
-    benchmark(worker.call, "common.call", 10, module="linear_model", name="forward", args=[x, w])
+    benchmark(worker.call, "common.call", 10, name="forward", args=[x, w])
 
 
 def test_forking_a_worker(benchmark):
     launcher = start_launcher("fork")
     try:
-        benchmark.pedantic(lambda: launcher.start_worker(SOLUTIONS, Limits()).close(), rounds=20, iterations=1)
+        benchmark.pedantic(lambda: launcher.start_worker(SOLUTIONS, Limits(), exercise="linear_model").close(), rounds=20, iterations=1)
     finally:
         launcher.close()

@@ -21,6 +21,7 @@ from grader import catalog
 from grader.check.run import CheckRequest, UsageError, run_checks
 from grader.render.formats import FORMATS
 from grader.shared.limits import Limits
+from grader.shared.outcome import Outcome
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -72,13 +73,16 @@ def main() -> None:
 @click.option("--threads", type=int, default=1, show_default=True, help="Torch threads in each worker.")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default=None,
               help="What to print: terminal (a table), github (a table, annotations and the job's step summary; "
-                   "the default on GitHub Actions), or one json, junit or markdown document on stdout.")
+                   "the default on GitHub Actions), classroom (github's annotations and summary, one line, and the "
+                   "points for GitHub Classroom's reporter in $GITHUB_OUTPUT), or one json, junit or markdown "
+                   "document on stdout.")
 def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit_xml: Path | None,
                   include_hidden: bool, seed: int | None, timeout: float | None, threads: int,
                   output_format: str | None) -> None:
     """Grade EXERCISES (all of them if none is named) of a submission folder."""
     from grader.render.files import write_reports
-    from grader.render.formats import DOCUMENT_FORMATS, default_format, print_for_github, render_document
+    from grader.render.formats import (DOCUMENT_FORMATS, default_format, print_for_classroom, print_for_github,
+                                       render_document)
     from grader.render.terminal import render_terminal
 
     output_format = output_format or default_format(os.environ)
@@ -91,14 +95,16 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
     with exit_codes_for_errors(console):
         if output_format in DOCUMENT_FORMATS:
             sys.stdout.write(render_document(result, output_format))
-        elif output_format != "github":
+        elif output_format not in ("github", "classroom"):
             render_terminal(result, console)
         paths = write_reports(result, out, junit_xml)
         if output_format == "github":
             print_for_github(result, console, os.environ)
+        elif output_format == "classroom":
+            print_for_classroom(result, console, os.environ)
     console.print(f"Report: {paths['html']}", markup=False, highlight=False)
     if result.has_grader_error:
-        failed = sum(c.outcome == "grader_error" for c in result.checks)
+        failed = sum(c.outcome == Outcome.GRADER_ERROR for c in result.checks)
         console.print(f"The grader itself failed on {failed} check{'s' if failed > 1 else ''}; this is not your "
                       f"fault. Details are in {_log_file()}.", style="red", markup=False, highlight=False)
         sys.exit(EXIT_INTERNAL)
@@ -185,7 +191,42 @@ def grade_command(submissions: Path, out: Path, workers: int | None, timeout: fl
         console.print(f"Skipped {visible_name(note)}", style="yellow", markup=False, highlight=False)
     console.print(f"Class report: {summary.outputs['class_report']}", markup=False, highlight=False)
     console.print(f"Grades (CSV): {summary.outputs['csv']}", markup=False, highlight=False)
+    console.print(f"Similar pairs flagged: {summary.similar_pairs} (in the class report and "
+                  f"{summary.outputs['similarity_csv']})", markup=False, highlight=False)
     sys.exit(EXIT_INTERNAL if summary.statuses.get("failed") else EXIT_PASSED)
+
+
+@main.command("similar")
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports/similarity"), show_default=True,
+              help="Folder for similarity.html (the pairs side by side) and similarity.csv.")
+@click.option("--exercise", "exercises", multiple=True, help="Compare only this exercise (repeat for several).")
+def similar_command(submissions: Path, out: Path, exercises: tuple[str, ...]) -> None:
+    """Find the students whose modules are alike: per exercise, the pairs most alike under SUBMISSIONS."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from grader.grade.export import write_similarity
+    from grader.grade.similarity import find_similar
+    from grader.visible import visible_name
+
+    console = Console()
+    with exit_codes_for_errors(console), console.status("Comparing the submissions..."):
+        report, skipped = find_similar(submissions, list(exercises), Limits())
+        paths = write_similarity(report, out)
+    table = Table(title=f"Pairs flagged (score from {report.threshold:.0%})")
+    for column in ("exercise", "score", "student", "other student"):
+        table.add_column(column)
+    for pair in report.flagged:
+        table.add_row(pair.exercise, f"{pair.score:.0%}", *[escape(visible_name(s)) for s in pair.students])
+    console.print(table)
+    for note in skipped:
+        console.print(f"Skipped {visible_name(note)}", style="yellow", markup=False, highlight=False)
+    for note in report.notes:
+        console.print(note, style="yellow", markup=False, highlight=False)
+    flagged = len(report.flagged)
+    console.print(f"{flagged} pair{'' if flagged == 1 else 's'} flagged. Side by side: {paths['html']}; every pair "
+                  f"listed: {paths['csv']}", markup=False, highlight=False)
 
 
 @main.command("bundle")
@@ -205,6 +246,27 @@ def bundle_command(out: Path) -> None:
                   f"({summary.hidden_checks_left_out} hidden checks left out), {summary.recorded_calls} reference "
                   "answers recorded. Hand out the folder (or push it as the course repository); students run "
                   "'pip install .' then 'grader check'.", markup=False, highlight=False)
+
+
+@main.command("gradescope")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("autograder.zip"), show_default=True,
+              help="The autograder .zip to upload to Gradescope.")
+@click.option("--exercise", "exercises", multiple=True, help="Grade only this exercise (repeat for several).")
+@click.option("--time-budget", "time_budget_s", type=click.IntRange(min=30), default=None,
+              help="Seconds the grading of one submission may take  [default: 540, under Gradescope's 10 minutes]")
+def gradescope_command(out: Path, exercises: tuple[str, ...], time_budget_s: int | None) -> None:
+    """Build Gradescope's autograder package: the whole grader, hidden checks and references, kept from students' code."""
+    from grader.bundle.gradescope import DEFAULT_TIME_BUDGET_S, LIMITS, MEMORY_NEEDED_MB, build_autograder
+
+    console = Console()
+    with exit_codes_for_errors(console):
+        summary = build_autograder(out, exercises, time_budget_s or DEFAULT_TIME_BUDGET_S)
+    console.print(f"Wrote {summary.out}: {len(summary.exercises)} exercises, {summary.files} files, torch "
+                  f"{summary.torch} and torchvision {summary.torchvision} (CPU builds) installed by setup.sh. Upload it "
+                  f"as the assignment's autograder (Configure Autograder, Ubuntu 22.04 or later) and set its memory to "
+                  f"at least {MEMORY_NEEDED_MB // 1024} GB in Autograder Settings (the default 768 MB is too little). "
+                  f"Each submission is graded with the hidden checks; each worker has {LIMITS.threads} torch thread "
+                  f"and {LIMITS.memory_mb} MB.", markup=False, highlight=False)
 
 
 @main.command("list")

@@ -30,8 +30,10 @@ def checks_of(exercise: catalog.Exercise) -> list[CheckInfo]:
     module = importlib.import_module(exercise.checks_module)
     found = []
     for attr, func in vars(module).items():
+        if not (attr.startswith("test_") and callable(func)):
+            continue
         marks = [m for m in getattr(func, "pytestmark", []) if m.name == "grader"]
-        if attr.startswith("test_") and marks:
+        if marks:
             meta = marks[0].kwargs
             found.append(CheckInfo(exercise.name, attr.removeprefix("test_"), meta["points"], meta["kind"],
                                    meta["hidden"], meta["hint"], title_of(func), tuple(meta.get("after", ()))))

@@ -12,24 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.shared.outcome import Outcome
+
 SCHEMA_VERSION = 1
 
-#: Outcomes of one check. Every breach of a worker limit is an outcome, never a crash.
-OUTCOMES = (
-    "passed",
-    "failed",  # the check's assertion failed: wrong values, shapes, dtypes, behaviour
-    "not_implemented",  # the student's object still raises NotImplementedError
-    "error",  # the student's code raised where it should not have
-    "timeout",  # the worker ran past its wall-clock or CPU-time limit and was killed
-    "memory",  # the worker ran out of its memory limit
-    "crashed",  # the worker died from a signal (segfault, abort, ...)
-    "exited",  # the student's code exited the process (sys.exit, os._exit)
-    "forbidden",  # the student's code used an API the exercise forbids
-    "skipped",  # not applicable here (no CUDA, ...)
-    "grader_error",  # a defect of the grader itself; never the student's fault
-)
-
-FAILING_OUTCOMES = frozenset(OUTCOMES) - {"passed", "skipped"}
+#: Outcomes of one check (see :class:`~grader.shared.outcome.Outcome`).
+OUTCOMES = tuple(Outcome)
 
 
 @dataclass
@@ -43,12 +31,17 @@ class CheckResult:
     hidden: bool
     max_points: float
     points: float
-    outcome: str
+    outcome: Outcome
     message: str = ""
     hint: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     output: str = ""
     duration_s: float = 0.0
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "outcome":
+            value = Outcome(value)  # a word that is not an outcome is refused here, however it is set
+        super().__setattr__(name, value)
 
     @property
     def id(self) -> str:
@@ -56,11 +49,11 @@ class CheckResult:
 
     @property
     def passed(self) -> bool:
-        return self.outcome == "passed"
+        return self.outcome == Outcome.PASSED
 
     @property
     def failed(self) -> bool:
-        return self.outcome in FAILING_OUTCOMES
+        return self.outcome.failing
 
 
 @dataclass
@@ -77,7 +70,7 @@ class ExerciseResult:
 
     @property
     def max_points(self) -> float:
-        return sum(c.max_points for c in self.checks if c.outcome != "skipped")
+        return sum(c.max_points for c in self.checks if c.outcome != Outcome.SKIPPED)
 
     @property
     def all_passed(self) -> bool:
@@ -117,7 +110,7 @@ class RunResult:
 
     @property
     def has_grader_error(self) -> bool:
-        return any(c.outcome == "grader_error" for c in self.checks)
+        return any(c.outcome == Outcome.GRADER_ERROR for c in self.checks)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -1,10 +1,20 @@
-"""Shared fixtures: one zygote for the whole test session, and grading helpers."""
+"""Shared fixtures: one zygote for the whole test session, and grading helpers.
+
+Also the line between the fast tier and the rest: a test that starts a process (a zygote and
+its workers, a grading pool, a fresh interpreter, a browser, the CLI) is marked ``slow``, by
+the fixtures it uses (:data:`PROCESS_FIXTURES`) or by its own ``@pytest.mark.slow``, so that
+``pytest -m "not slow"`` runs in seconds. A test left unmarked that starts a process anyway
+fails, saying so (:func:`_starting_no_process`).
+"""
 
 from __future__ import annotations
 
+import _posixsubprocess
 import os
 import shutil
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,6 +29,66 @@ SUBMISSIONS = Path(__file__).parent / "submissions"
 #: A secret in the environment of the process that starts the grading pool, as an
 #: instructor's shell holds tokens: no worker may ever see it.
 INSTRUCTOR_SECRET = ("GRADER_TEST_SECRET_TOKEN", "hunter2-do-not-leak")
+
+#: Every fixture of tests/ that starts a process, by name, with the files that define it. A test
+#: using one, directly or through another fixture, is marked ``slow``. A test that starts a process
+#: itself (``subprocess``, ``os.fork``, the CLI, ``start_launcher``, Chromium) carries ``@pytest.mark.slow``.
+PROCESS_FIXTURES: dict[str, tuple[str, ...]] = {
+    "launcher": ("conftest.py",),  # the zygote, which imports torch, and the workers it forks
+    "grading_pool": ("conftest.py",),  # two grading processes
+    "grade": ("conftest.py",),  # run_checks on the session's zygote
+    "worker": ("test_sandbox.py",),  # a worker of the zygote
+    "sessions": ("test_throughput.py",),  # the student's and the reference's workers
+    "bundle": ("test_bundle.py",),  # records the golden answers with the references in workers
+    "bundle_python": ("test_bundle.py",),  # a virtual environment, and pip installing the bundle in it
+    "batch": ("adversarial/test_adversarial.py", "adversarial/test_isolation.py"),  # batches (the second its own pool)
+    "baseline": ("adversarial/test_adversarial.py",),  # a batch on the grading pool
+    "shapes": ("adversarial/test_staging.py",),  # a batch on the grading pool
+    "names": ("adversarial/test_staging.py",),  # a batch on the grading pool
+    "judge_one_hot": ("adversarial/test_faking.py",),  # run_checks on the session's zygote
+    "graded": ("adversarial/test_properties.py",),  # every case graded on the session's zygote
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that uses a fixture starting a process (as pytest's own test suite does)."""
+    for item in items:
+        if not PROCESS_FIXTURES.keys().isdisjoint(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@contextmanager
+def _starting_no_process(item: pytest.Item) -> Iterator[None]:
+    """Around a test not marked ``slow``: make every way of starting a process fail the test, naming the fix."""
+    if item.get_closest_marker("slow") is not None:
+        yield
+        return
+
+    def refused(*args: object, **kwargs: object) -> None:
+        pytest.fail(f"{item.nodeid} starts a process but is not marked slow: use a fixture of PROCESS_FIXTURES "
+                    "(tests/conftest.py), add the fixture that starts it there, or mark the test "
+                    "@pytest.mark.slow", pytrace=False)
+
+    with pytest.MonkeyPatch.context() as patch:
+        for owner, name in ((os, "fork"), (os, "forkpty"), (os, "posix_spawn"), (os, "posix_spawnp"),
+                            (os, "system"), (subprocess, "_fork_exec"), (_posixsubprocess, "fork_exec")):
+            if hasattr(owner, name):  # what the platform has; subprocess and multiprocessing end in these
+                patch.setattr(owner, name, refused)
+        yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    """A fast test's fixtures start no process either."""
+    with _starting_no_process(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """Nor does the fast test itself."""
+    with _starting_no_process(item):
+        return (yield)
 
 
 @pytest.fixture(scope="session")

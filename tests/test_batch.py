@@ -18,7 +18,7 @@ from conftest import ROOT, SUBMISSIONS
 from grader.grade.batch import BatchRequest, Submission, _judged, grade_batch
 from grader.check.run import UsageError
 from grader.grade.gradebook import FILE_NAME, Batch, Gradebook
-from grader.grade.pool import Job, Outcome
+from grader.grade.pool import Job, JobDone
 from grader.results import CheckResult
 from grader.shared.limits import Limits
 from hostile_archives import zip_slip
@@ -122,7 +122,7 @@ def test_a_submission_the_grader_could_not_finish_keeps_its_finished_checks_and_
                        hidden=False, max_points=1.0, points=1.0, outcome="passed")
     submission = Submission("zoe", tmp_path / "zoe", "0" * 64)
     job = Job("zoe", tmp_path, ["linear_model"], True, 1, Limits(), 10.0)
-    status, result = _judged(Outcome(job, None, "the grading process ended (signal SIGKILL)", [done]), submission,
+    status, result = _judged(JobDone(job, None, "the grading process ended (signal SIGKILL)", [done]), submission,
                              Batch(1, "", "", 7, {}), ["linear_model"], True)
     assert status == "failed" and result.points == 1.0 and result.max_points == 12.0
     rest = [c for c in result.checks if c.name != "forward_matches_reference"]
@@ -152,6 +152,7 @@ def test_two_batches_cannot_write_one_gradebook_at_once(grading_pool, classroom,
             grade_batch(_request(classroom, out), pool=grading_pool)
 
 
+@pytest.mark.slow
 def test_the_grade_command_exits_2_on_a_usage_error(tmp_path):
     run = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(tmp_path / "nowhere"), "--out",
                           str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True, timeout=120)

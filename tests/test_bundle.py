@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import importlib
 import json
 import shutil
 import site
@@ -13,11 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, SUBMISSIONS
+
 from grader import catalog
 from grader.bundle import golden
-from grader.bundle.build import WORKFLOW_PATH, build_bundle, public_source
+from grader.bundle.build import WORKFLOW_PATH, BundleError, build_bundle, public_source
 from grader.check.run import CheckRequest, run_checks
 from grader.inventory import checks_of
 
@@ -122,18 +121,15 @@ def test_the_bundle_holds_no_reference_no_hidden_check_and_no_hidden_answer(bund
     # No answer of the reference to a hidden check's inputs: record what the hidden checks ask, compare.
     index = json.loads((bundle / "grader" / "golden_data" / "index.json").read_text())
     exercises = ["linear_model", "images", "text_encoding"]
-    modules = {name: importlib.import_module(f"solutions.{name}") for name in exercises}
-    attributes = {name: {n for n, v in vars(m).items() if callable(v) and getattr(v, "__module__", "") == m.__name__}
-                  for name, m in modules.items()}
-    with golden.recording(modules, attributes, tmp_path / "hidden") as recorder:
+    with golden.recording(tmp_path / "hidden") as recorder:
         run_checks(CheckRequest(submission=ROOT / "solutions", exercises=exercises, include_hidden=True, seed=99),
                    launcher=launcher)
-    hidden_only = set(recorder.store.calls) - set(_public_calls(launcher, exercises, modules, attributes, tmp_path))
+    hidden_only = set(recorder.store.calls) - set(_public_calls(launcher, exercises, tmp_path))
     assert hidden_only and not hidden_only & set(index["calls"])
 
 
-def _public_calls(launcher, exercises: list[str], modules, attributes, tmp_path: Path) -> dict:
-    with golden.recording(modules, attributes, tmp_path / "public") as recorder:
+def _public_calls(launcher, exercises: list[str], tmp_path: Path) -> dict:
+    with golden.recording(tmp_path / "public") as recorder:
         run_checks(CheckRequest(submission=ROOT / "solutions", exercises=exercises, include_hidden=False, seed=99),
                    launcher=launcher)
     return recorder.store.calls
@@ -173,13 +169,15 @@ def test_the_bundle_ships_a_workflow_that_grades_and_keeps_the_report(bundle: Pa
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key 'on' as true
     steps = workflow["jobs"]["check"]["steps"]
     commands = " ".join(step.get("run", "") for step in steps)
-    assert "pip install ." in commands and "grader check --format github" in commands
+    assert "pip install ." in commands and "grader check --format classroom" in commands
     upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact"))
     assert upload["if"] == "always()" and upload["with"]["path"] == "reports/"
 
 
-def test_public_source_removes_hidden_checks_and_reads_the_references_from_fixtures() -> None:
-    source = '''from solutions import mlp as reference
+def test_public_source_removes_hidden_checks() -> None:
+    source = '''from grader.judge import reference_of
+
+reference = reference_of("mlp")
 
 
 @check(points=1, kind="correctness", hint="h")
@@ -196,6 +194,13 @@ def test_secret(student):
 '''
     public, removed = public_source(source)
     assert removed == 1
-    assert "from grader.bundle.golden import mlp as reference" in public
+    assert 'reference = reference_of("mlp")' in public
     assert "test_public" in public and "test_secret" not in public and "hidden=True" not in public
     ast.parse(public)
+
+
+@pytest.mark.parametrize("line", ["from solutions import mlp as reference", "import solutions.mlp",
+                                  "def f():\n    from solutions.mlp import fit"])
+def test_a_check_that_imports_the_references_itself_cannot_ship(line: str) -> None:
+    with pytest.raises(BundleError, match="reference_of"):
+        public_source(line + "\n")

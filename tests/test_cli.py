@@ -18,6 +18,7 @@ def grader(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
                           timeout=600, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())})
 
 
+@pytest.mark.slow
 def test_grading_the_reference_exits_0_and_writes_the_reports(tmp_path):
     run = grader("check", "linear_model", "--submission", "solutions", "--out", str(tmp_path),
                  "--junit-xml", str(tmp_path / "junit.xml"))
@@ -30,27 +31,32 @@ def test_grading_the_reference_exits_0_and_writes_the_reports(tmp_path):
     assert suites.find("testsuite").get("failures") == "0"
 
 
+@pytest.mark.slow
 def test_grading_the_stubs_exits_1_and_says_not_implemented(tmp_path):
     run = grader("check", "linear_model", "--out", str(tmp_path))
     assert run.returncode == 1
     assert "not implemented yet" in run.stdout and "Traceback" not in run.stdout + run.stderr
 
 
+@pytest.mark.slow
 def test_an_unknown_exercise_exits_2_with_a_suggestion(tmp_path):
     run = grader("check", "resnt", "--out", str(tmp_path))
     assert run.returncode == 2
     assert "No exercise named 'resnt'. Did you mean 'resnet'? See 'grader list'." in run.stdout
 
 
+@pytest.mark.slow
 def test_a_missing_submission_folder_exits_2(tmp_path):
     run = grader("check", "--submission", str(tmp_path / "nowhere"), "--out", str(tmp_path))
     assert run.returncode == 2 and "No submission folder" in run.stdout
 
 
+@pytest.mark.slow
 def test_a_bad_option_exits_2(tmp_path):
     assert grader("check", "--no-such-option").returncode == 2
 
 
+@pytest.mark.slow
 def test_a_failing_submission_shows_the_reason_and_the_hint(tmp_path):
     folder = submission_with(tmp_path, "linear_model", SUBMISSIONS / "linear_model" / "gradient_no_factor_2.py")
     run = grader("check", "linear_model", "--submission", str(folder), "--out", str(tmp_path / "out"))
@@ -58,6 +64,7 @@ def test_a_failing_submission_shows_the_reason_and_the_hint(tmp_path):
     assert "leaving out the factor 2" in run.stdout and "keep the 2" in run.stdout
 
 
+@pytest.mark.slow
 def test_list_shows_every_exercise_with_its_points():
     run = grader("list")
     assert run.returncode == 0
@@ -65,6 +72,7 @@ def test_list_shows_every_exercise_with_its_points():
         assert name in run.stdout
 
 
+@pytest.mark.slow
 def test_bench_prints_each_object_with_its_ratio():
     run = grader("bench", "encoding", "--submission", "solutions", "--rounds", "3", "--device", "all")
     assert run.returncode == 0, run.stdout + run.stderr
@@ -72,6 +80,7 @@ def test_bench_prints_each_object_with_its_ratio():
     assert "cuda" in run.stdout  # measured, or skipped with the reason
 
 
+@pytest.mark.slow
 def test_bench_of_an_unknown_exercise_exits_2():
     assert grader("bench", "resnt").returncode == 2
 

@@ -134,6 +134,7 @@ def _runs(out: Path) -> list[tuple[int, str, str]]:
         db.close()
 
 
+@pytest.mark.slow
 def test_a_batch_killed_with_sigkill_resumes_without_losing_or_duplicating_a_run(tmp_path):
     submissions, out = _class(tmp_path / "class", 8), tmp_path / "out"
     batch = subprocess.Popen(_grade(str(submissions), "--out", str(out)), cwd=ROOT,
@@ -166,6 +167,7 @@ def test_a_batch_killed_with_sigkill_resumes_without_losing_or_duplicating_a_run
     assert (out / "grades.csv").read_text().count("\n") == 9 and (out / "report.html").exists()
 
 
+@pytest.mark.slow
 def test_a_batch_killed_before_its_first_result_leaves_a_readable_gradebook(tmp_path):
     submissions, out = _class(tmp_path / "class", 2), tmp_path / "out"
     batch = subprocess.Popen(_grade(str(submissions), "--out", str(out)), cwd=ROOT,

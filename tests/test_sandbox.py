@@ -53,13 +53,13 @@ def namespaces():
 @pytest.fixture
 def worker(launcher, tmp_path):
     (tmp_path / "linear_model.py").write_text(PROBED)
-    started = launcher.start_worker(tmp_path, Limits(threads=2))
+    started = launcher.start_worker(tmp_path, Limits(threads=2), exercise="linear_model")
     yield started
     started.close()
 
 
 def call(worker, name: str, *args):
-    reply = worker.call("common.call", 30, module="linear_model", name=name, args=list(args))
+    reply = worker.call("common.call", 30, name=name, args=list(args))
     assert reply.status == "ok", reply.message
     return reply.value["result"]
 
@@ -114,7 +114,7 @@ def test_a_worker_has_no_network(worker):
 @needs_root
 def test_a_workers_private_folder_is_removed_when_it_ends(launcher, tmp_path):
     (tmp_path / "linear_model.py").write_text(PROBED)
-    started = launcher.start_worker(tmp_path, Limits())
+    started = launcher.start_worker(tmp_path, Limits(), exercise="linear_model")
     folder = Path(call(started, "who")["tmp"]).parent
     assert folder.is_dir()
     started.close()
@@ -171,6 +171,7 @@ def _attempt(action) -> str:
         return type(exc).__name__
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Landlock is a Linux feature")
 def test_without_root_landlock_alone_keeps_the_solutions_out_of_reach(tmp_path):
     (tmp_path / "linear_model.py").write_text(PROBED)
@@ -191,6 +192,7 @@ def test_without_root_landlock_alone_keeps_the_solutions_out_of_reach(tmp_path):
     assert seen["solutions"] == seen["checks"] == seen["outside"] == "PermissionError"
 
 
+@pytest.mark.slow
 def test_each_protection_the_system_lacks_is_named(tmp_path):
     """Where there is no root and no Landlock (macOS, an old kernel), the worker says what is not in force."""
 

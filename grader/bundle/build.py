@@ -11,18 +11,17 @@ checks, against the references, here at bundle time.
 from __future__ import annotations
 
 import ast
-import importlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import catalog
-
 from grader.bundle import golden
-from grader.check.run import CheckRequest, UsageError, run_checks
+from grader.bundle.workflow import WORKFLOW
 from grader.check.launcher import Launcher
-
+from grader.check.run import CheckRequest, UsageError, run_checks
 from grader.references import GRADER_DIR, PROJECT_DIR
+
 _NOT_SHIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "golden_data")
 WORKFLOW_PATH = Path(".github/workflows/grader.yml")
 
@@ -69,31 +68,25 @@ def build_bundle(out: Path, launcher: Launcher | None = None) -> BundleSummary:
 
 
 def public_source(source: str) -> tuple[str, int]:
-    """A check module's source without its hidden checks, reading the references from the fixtures.
+    """A check module's source without its hidden checks; returns it and how many were removed.
 
-    Returns the new source and how many hidden checks were removed.
+    Checks reach the references only through :func:`grader.judge.reference_of`, which answers
+    from the fixtures in a students' copy; a check that imports ``solutions`` itself cannot ship.
     """
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
     removed: list[tuple[int, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and _imports_solutions(node):
+            raise BundleError(f"line {node.lineno} imports the references; a check reaches them only through "
+                              "reference_of('<exercise>') (grader.judge), which a students' copy answers from its fixtures")
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and any(_is_hidden_check(d) for d in node.decorator_list):
             start = min(d.lineno for d in node.decorator_list)
             removed.append((start - 1, node.end_lineno or node.lineno))
-        elif isinstance(node, ast.ImportFrom) and node.module == "solutions":
-            names = ", ".join(f"{a.name} as {a.asname}" if a.asname else a.name for a in node.names)
-            lines[node.lineno - 1] = f"from grader.bundle.golden import {names}\n"
-            for index in range(node.lineno, node.end_lineno or node.lineno):
-                lines[index] = ""
-        elif isinstance(node, (ast.Import, ast.ImportFrom)) and _imports_solutions(node):
-            raise BundleError(f"line {node.lineno} imports the references in a way the bundle cannot rewrite; "
-                              "write 'from solutions import <exercise> as reference'")
     for start, end in sorted(removed, reverse=True):
         del lines[start:end]
-    public = "".join(lines)
-    if any(_imports_solutions(n) for n in ast.walk(ast.parse(public)) if isinstance(n, (ast.Import, ast.ImportFrom))):
-        raise BundleError("a check still imports the references after the bundle rewrote it")
-    return public, len(removed)
+    return "".join(lines), len(removed)
 
 
 def _is_hidden_check(decorator: ast.expr) -> bool:
@@ -113,32 +106,9 @@ def _write_public_checks(source: Path, target: Path) -> int:
     return removed
 
 
-def _reference_attributes(exercises: list[str]) -> dict[str, set[str]]:
-    """Per exercise, the names the checks read from its reference (``reference.<name>``)."""
-    wanted: dict[str, set[str]] = {}
-    for name in exercises:
-        tree = ast.parse((GRADER_DIR / "checks" / f"test_{name}.py").read_text(encoding="utf-8"))
-        aliases = {a.asname or a.name: a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
-                   and n.module == "solutions" for a in n.names}
-        module_names = {alias: exercise for alias, exercise in aliases.items()}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in module_names:
-                wanted.setdefault(module_names[node.value.id], set()).add(node.attr)
-            # getattr(reference, "Name") and getattr(reference, variable): every public callable may be read
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "getattr" and node.args
-                    and isinstance(node.args[0], ast.Name) and node.args[0].id in module_names):
-                exercise = module_names[node.args[0].id]
-                module = importlib.import_module(f"solutions.{exercise}")
-                wanted.setdefault(exercise, set()).update(
-                    n for n, v in vars(module).items() if callable(v) and getattr(v, "__module__", "") == module.__name__)
-    return wanted
-
-
 def _record_fixtures(exercises: list[str], folder: Path, launcher: Launcher | None) -> tuple[int, int]:
     """Run the public checks against the references, recording their calls; return (calls, checks)."""
-    attributes = _reference_attributes(exercises)
-    modules = {name: importlib.import_module(f"solutions.{name}") for name in attributes}
-    with golden.recording(modules, attributes, folder) as recorder:
+    with golden.recording(folder) as recorder:
         result = run_checks(CheckRequest(submission=PROJECT_DIR / "solutions", exercises=exercises,
                                          include_hidden=False, seed=0), launcher=launcher)
     # Skipped checks (CUDA ones on a machine without a GPU, speed) record nothing and fail nothing.
@@ -209,36 +179,4 @@ the grader itself.
 `.github/workflows/grader.yml` grades every pull request on GitHub: the job fails when a
 check fails, its summary lists the checks, each failure is annotated on your code, and the
 HTML report is kept as an artifact.
-"""
-
-WORKFLOW = """# Grades ./exercises on every pull request and push: fails when a check fails.
-name: grader
-
-on:
-  pull_request:
-  push:
-    branches: [main]
-
-jobs:
-  check:
-    runs-on: ubuntu-latest
-    timeout-minutes: 30
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - name: Install PyTorch (CPU build) and the grader
-        run: |
-          python -m pip install --upgrade pip
-          pip install torch torchvision --index-url https://download.pytorch.org/whl/cpu
-          pip install .
-      - name: Grade the exercises
-        run: grader check --format github --out reports --junit-xml reports/junit.xml
-      - name: Keep the HTML report
-        if: always()
-        uses: actions/upload-artifact@v4
-        with:
-          name: grader-report
-          path: reports/
 """

@@ -2,8 +2,9 @@
 
 Students get a copy of the grader without ``solutions/`` (see :mod:`grader.bundle.build`). Its
 public checks still ask ``reference.one_hot(...)`` or ``reference.Net()(x)`` for what is
-expected; there, ``reference`` is a :class:`ReplayedModule` that answers from fixtures
-recorded by running the public checks against the references at bundle time.
+expected, through the one seam by which checks reach a reference
+(:func:`grader.judge.reference_of`); there, the seam answers from fixtures recorded by running
+the public checks against the references at bundle time (:func:`answer`).
 
 Each call is keyed by a fingerprint of everything the reference could read: its arguments
 (tensors by dtype, shape and bytes; modules by their state), and the global torch RNG
@@ -23,12 +24,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -36,7 +37,7 @@ import torch
 from torch import nn
 
 from grader.judge.core import Verdict
-from grader.references import GOLDEN_DIR
+from grader.references import GOLDEN_DIR, solutions_dir
 
 FORMAT_VERSION = 1
 #: Where a students' copy of the grader keeps its fixtures (absent in the full project).
@@ -61,13 +62,7 @@ class Unrecordable(Exception):
 
 def references_available() -> bool:
     """Whether the reference solutions can be run here (not in a students' copy, nor while recording)."""
-    if _recorder is not None:
-        return False
-    try:
-        import solutions  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return _recorder is None and solutions_dir() is not None
 
 
 # ---------------------------------------------------------------------------- fingerprints
@@ -345,6 +340,14 @@ class _Recorder:
             entry["by_rng"][fingerprint(rng_before)] = record
         return result
 
+    def attribute(self, exercise: str, name: str) -> Any:
+        """The reference's ``name``: callables record their calls, other values are stored as constants."""
+        value = getattr(importlib.import_module(f"solutions.{exercise}"), name)
+        if not callable(value):
+            self.store.constants.setdefault(exercise, {})[name] = self.store.encode(value)
+            return value
+        return self.wrap(f"{exercise}.{name}", value)
+
     def wrap(self, what: str, function: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(function)
         def recorded(*args: Any, **kwargs: Any) -> Any:
@@ -386,34 +389,16 @@ _recorder: _Recorder | None = None
 
 
 @contextmanager
-def recording(modules: dict[str, ModuleType], attributes: dict[str, set[str]], folder: Path) -> Iterator[_Recorder]:
-    """Record, into ``folder``, every call made into ``modules`` (exercise name → reference module).
-
-    ``attributes`` names, per exercise, what the checks read from the reference: callables
-    are wrapped to record their calls, other values are stored as constants.
-    """
+def recording(folder: Path) -> Iterator[_Recorder]:
+    """Record, into ``folder``, every call the checks make through the reference seam while the block runs."""
     global _recorder
-    store = Store(folder)
-    recorder = _Recorder(store)
-    originals: list[tuple[ModuleType, str, Any]] = []
+    recorder = _Recorder(Store(folder))
+    _recorder = recorder
     try:
-        for exercise, module in modules.items():
-            for name in sorted(attributes.get(exercise, ())):
-                if not hasattr(module, name):
-                    continue
-                value = getattr(module, name)
-                if callable(value):
-                    originals.append((module, name, value))
-                    setattr(module, name, recorder.wrap(f"{exercise}.{name}", value))
-                else:
-                    store.constants.setdefault(exercise, {})[name] = store.encode(value)
-        _recorder = recorder
         yield recorder
     finally:
         _recorder = None
-        for module, name, value in originals:
-            setattr(module, name, value)
-    store.save()
+    recorder.store.save()
 
 
 # ---------------------------------------------------------------------------- replay
@@ -482,28 +467,19 @@ class GoldenModule(nn.Module):
         return f"replay of the reference's {self._golden_class}"
 
 
-class ReplayedModule(ModuleType):
-    """A reference module, answered from the fixtures: ``reference.one_hot(...)`` as the checks write it."""
+def _replayed(store: Store, exercise: str, name: str) -> Any:
+    """The reference's ``name`` answered from the fixtures: a constant, or a function replaying its calls."""
+    constants = store.constants.get(exercise, {})
+    if name in constants:
+        return store.decode(constants[name])
+    what = f"{exercise}.{name}"
 
-    def __init__(self, exercise: str, store: Store) -> None:
-        super().__init__(f"golden.{exercise}", f"The reference answers of {exercise}, replayed.")
-        self._exercise = exercise
-        self._store = store
+    def replayed(*args: Any, **kwargs: Any) -> Any:
+        return replay_call(store, what, list(args), kwargs)
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        constants = self._store.constants.get(self._exercise, {})
-        if name in constants:
-            return self._store.decode(constants[name])
-        what = f"{self._exercise}.{name}"
-
-        def replayed(*args: Any, **kwargs: Any) -> Any:
-            return replay_call(self._store, what, list(args), kwargs)
-
-        replayed._golden_name = what  # type: ignore[attr-defined]
-        replayed.__qualname__ = name
-        return replayed
+    replayed._golden_name = what  # type: ignore[attr-defined]
+    replayed.__qualname__ = name
+    return replayed
 
 
 @functools.cache
@@ -514,8 +490,11 @@ def _shipped_store() -> Store:
     return Store.load(DATA_DIR)
 
 
-def __getattr__(exercise: str) -> ReplayedModule:
-    """``from grader.bundle.golden import <exercise> as reference`` in a students' copy of the checks."""
-    if exercise.startswith("__"):
-        raise AttributeError(exercise)
-    return ReplayedModule(exercise, _shipped_store())
+def answer(exercise: str, name: str) -> Any:
+    """What ``reference.<name>`` is for the checks: recorded while recording, the reference itself where
+    the references are here, and otherwise (a students' copy) replayed from the fixtures."""
+    if _recorder is not None:
+        return _recorder.attribute(exercise, name)
+    if solutions_dir() is not None:
+        return getattr(importlib.import_module(f"solutions.{exercise}"), name)
+    return _replayed(_shipped_store(), exercise, name)

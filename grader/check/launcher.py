@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from grader.shared import wire
 from grader.shared.limits import Limits
+from grader.shared.outcome import Outcome
 from grader.shared.procs import processes_of, worker_uid
 
 ZYGOTE_START_TIMEOUT_S = 180.0
@@ -38,11 +39,11 @@ _NEUTRAL_FOLDER = "/"
 
 
 class WorkerDied(Exception):
-    """The worker is gone; ``verdict`` is one of timeout, memory, crashed, exited, forbidden."""
+    """The worker is gone; ``outcome`` is how (timeout, memory, crashed, exited, forbidden...)."""
 
-    def __init__(self, verdict: str, message: str) -> None:
+    def __init__(self, outcome: Outcome, message: str) -> None:
         super().__init__(message)
-        self.verdict = verdict
+        self.outcome = Outcome(outcome)
         self.message = message
 
 
@@ -99,12 +100,15 @@ class OutputTap:
 class Reply:
     """A worker's answer to one probe call."""
 
+    #: ``ok``, ``bad_request``, or how the student's code failed (an :class:`Outcome` word, checked on reading).
     status: str
     value: Any = None
     message: str = ""
     type: str = ""
     where: str = ""
     traceback: str = ""
+    #: The message is the whole sentence (a module missing or failing to import), not an exception's text.
+    complete: bool = False
 
 
 class Worker:
@@ -127,7 +131,7 @@ class Worker:
     def handshake(self) -> None:
         header, _ = self._receive(time.monotonic() + WORKER_START_TIMEOUT_S)
         if header.get("status") != "ready":
-            self._die("crashed", "the worker did not start")
+            self._die(Outcome.CRASHED, "the worker did not start")
         missing = header.get("missing_protections")
         self.missing_protections = [str(m) for m in missing] if isinstance(missing, list) else []
 
@@ -145,14 +149,14 @@ class Worker:
         header, reply_buffers = self._receive(deadline)
         if header.get("nonce") != nonce:
             self.kill()
-            self._die("forbidden", "the grader's channel received data that its probe did not send: "
+            self._die(Outcome.FORBIDDEN, "the grader's channel received data that its probe did not send: "
                       "the code wrote to a file descriptor it does not own")
         status = str(header.get("status", ""))
         try:
             value = wire.decode(header["value"], reply_buffers) if status == "ok" else None
         except (wire.WireError, KeyError, ValueError) as exc:
             self.kill()
-            self._die("crashed", f"the worker sent an unreadable reply ({exc})")
+            self._die(Outcome.CRASHED, f"the worker sent an unreadable reply ({exc})")
         return Reply(
             status=status,
             value=value,
@@ -160,6 +164,7 @@ class Worker:
             type=_text(header.get("type")),
             where=_text(header.get("where")),
             traceback=_text(header.get("traceback")),
+            complete=header.get("complete") is True,
         )
 
     def _receive(self, deadline: float) -> tuple[dict[str, Any], list[bytes]]:
@@ -170,16 +175,16 @@ class Worker:
             return wire.recv_message(self.channel, None if self.reply_mb is None else self.reply_mb * 2**20)
         except wire.FrameTooLarge as exc:
             self.kill()
-            self._die("error", f"the value returned holds {exc.payload_bytes / 2**20:.0f} MB of data; "
+            self._die(Outcome.ERROR, f"the value returned holds {exc.payload_bytes / 2**20:.0f} MB of data; "
                       f"at most {self.reply_mb} MB may come back from one call")
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             self.kill()
-            self._die("timeout", "the code ran past its time limit and was stopped")
+            self._die(Outcome.TIMEOUT, "the code ran past its time limit and was stopped")
         except (EOFError, ConnectionError, OSError):
             self._died_on_its_own()
         except wire.WireError as exc:
             self.kill()
-            self._die("crashed", f"the worker sent something unreadable ({exc})")
+            self._die(Outcome.CRASHED, f"the worker sent something unreadable ({exc})")
         raise AssertionError("unreachable")
 
     def _wait_for_reply(self, deadline: float) -> None:
@@ -196,12 +201,12 @@ class Worker:
 
     def _died_on_its_own(self) -> None:
         status = self.launcher.exit_status(self.pid)
-        verdict, message = describe_exit(status)
+        outcome, message = describe_exit(status)
         self.kill()
-        self._die(verdict, message)
+        self._die(outcome, message)
 
-    def _die(self, verdict: str, message: str) -> None:
-        self.dead = WorkerDied(verdict, message)
+    def _die(self, outcome: Outcome, message: str) -> None:
+        self.dead = WorkerDied(outcome, message)
         raise self.dead
 
     def kill(self) -> None:
@@ -219,7 +224,7 @@ class Worker:
         """Stop the worker; its verdicts so far stand."""
         self.kill()
         if self.dead is None:
-            self.dead = WorkerDied("crashed", "the worker was closed")
+            self.dead = WorkerDied(Outcome.CRASHED, "the worker was closed")
 
 
 #: How many times :func:`frozen` looks again for processes started while it stopped the others.
@@ -268,24 +273,24 @@ def _signal(send: Any, target: int, sig: int) -> bool:
     return True
 
 
-def describe_exit(status: int | None) -> tuple[str, str]:
-    """Turn a ``waitpid`` status into a verdict and a sentence for the student."""
+def describe_exit(status: int | None) -> tuple[Outcome, str]:
+    """Turn a ``waitpid`` status into an outcome and a sentence for the student."""
     if status is None:
-        return "crashed", "the worker stopped without saying how"
+        return Outcome.CRASHED, "the worker stopped without saying how"
     if os.WIFEXITED(status):
         code = os.WEXITSTATUS(status)
-        return "exited", f"the code ended the process (exit code {code}), e.g. with os._exit() or exit()"
+        return Outcome.EXITED, f"the code ended the process (exit code {code}), e.g. with os._exit() or exit()"
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
         if sig == signal.SIGXCPU:
-            return "timeout", "the code used up its CPU time and was stopped"
+            return Outcome.TIMEOUT, "the code used up its CPU time and was stopped"
         if sig == signal.SIGXFSZ:
-            return "crashed", "the code wrote a file larger than allowed"
+            return Outcome.CRASHED, "the code wrote a file larger than allowed"
         if sig == signal.SIGKILL:
-            return "memory", "the process was killed (SIGKILL), most likely for using too much memory"
-        return "crashed", f"the process crashed with {name}"
-    return "crashed", f"the process ended with status {status}"
+            return Outcome.MEMORY, "the process was killed (SIGKILL), most likely for using too much memory"
+        return Outcome.CRASHED, f"the process crashed with {name}"
+    return Outcome.CRASHED, f"the process ended with status {status}"
 
 
 class Launcher(Protocol):
@@ -293,17 +298,19 @@ class Launcher(Protocol):
 
     mode: str
 
-    def start_worker(self, submission_dir: Path, limits: Limits, device: str = "cpu") -> Worker: ...
+    def start_worker(self, submission_dir: Path, limits: Limits, device: str = "cpu",
+                     exercise: str | None = None) -> Worker: ...
 
     def exit_status(self, pid: int) -> int | None: ...
 
     def close(self) -> None: ...
 
 
-def _request(submission_dir: Path, limits: Limits, device: str) -> dict[str, Any]:
-    # Absolute: a worker's interpreter does not start in the caller's working folder.
+def _request(submission_dir: Path, limits: Limits, device: str, exercise: str | None) -> dict[str, Any]:
+    # Absolute: a worker's interpreter does not start in the caller's working folder. The worker is
+    # bound to its exercise here: the generic probes call into that exercise's module and no other.
     return {"op": "fork", "submission_dir": str(Path(submission_dir).absolute()), "limits": limits.to_dict(),
-            "device": device}
+            "device": device, "exercise": exercise}
 
 
 class Zygote:
@@ -325,7 +332,7 @@ class Zygote:
         self._control.settimeout(ZYGOTE_START_TIMEOUT_S)
         try:
             ready = json.loads(self._control.recv(1 << 16) or b"{}")
-        except (TimeoutError, socket.timeout, ValueError):
+        except (TimeoutError, ValueError):
             ready = {}
         if not ready.get("ready"):
             self.close()
@@ -341,11 +348,12 @@ class Zygote:
             raise RuntimeError("the worker zygote died")
         return json.loads(reply)
 
-    def start_worker(self, submission_dir: Path, limits: Limits, device: str = "cpu") -> Worker:
+    def start_worker(self, submission_dir: Path, limits: Limits, device: str = "cpu",
+                     exercise: str | None = None) -> Worker:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_read, out_write = os.pipe()
         try:
-            pid = int(self._ask(_request(submission_dir, limits, device), [theirs.fileno(), out_write])["pid"])
+            pid = int(self._ask(_request(submission_dir, limits, device, exercise), [theirs.fileno(), out_write])["pid"])
         finally:
             theirs.close()
             os.close(out_write)
@@ -380,10 +388,11 @@ class Spawner:
     def __init__(self) -> None:
         self._processes: dict[int, subprocess.Popen[bytes]] = {}
 
-    def start_worker(self, submission_dir: Path, limits: Limits, device: str = "cpu") -> Worker:
+    def start_worker(self, submission_dir: Path, limits: Limits, device: str = "cpu",
+                     exercise: str | None = None) -> Worker:
         ours, theirs = socket.socketpair()
         out_read, out_write = os.pipe()
-        request = json.dumps(_request(submission_dir, limits, device))
+        request = json.dumps(_request(submission_dir, limits, device, exercise))
         process = subprocess.Popen(
             [sys.executable, *_NO_WORKING_FOLDER, "-m", "grader.worker.spawned", str(theirs.fileno()), request],
             pass_fds=[theirs.fileno()], cwd=_NEUTRAL_FOLDER,

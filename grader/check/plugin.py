@@ -18,11 +18,11 @@ import pytest
 import torch
 
 from grader import catalog, references
-
 from grader.bundle import golden
+from grader.check.session import SubmissionSession
 from grader.judge.core import Student, Verdict, title_of
 from grader.results import CheckResult, ExerciseResult
-from grader.check.session import SubmissionSession
+from grader.shared.outcome import Outcome
 
 log = logging.getLogger("grader")
 
@@ -181,7 +181,7 @@ class GraderPlugin:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
         outcome = yield
         report = outcome.get_result()
-        if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
+        if call.when == "call" or (call.when == "setup" and report.outcome != Outcome.PASSED):
             self._record(item, call, report)
 
     def _record(self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
@@ -194,12 +194,12 @@ class GraderPlugin:
             hidden=bool(meta.get("hidden")),
             max_points=float(meta.get("points", 0.0)),
             points=0.0,
-            outcome="passed",
+            outcome=Outcome.PASSED,
             hint=meta.get("hint", ""),
             duration_s=round(call.duration, 4),
         )
         if report.skipped:
-            result.outcome = "skipped"
+            result.outcome = Outcome.SKIPPED
             result.message = _skip_reason(report)
         elif call.excinfo is not None:
             self._judge_exception(result, call.excinfo, item)
@@ -209,7 +209,7 @@ class GraderPlugin:
         if handle is not None:
             result.output = handle.output()
             result.details = {**plain(handle.details), **result.details}
-        if result.passed or result.outcome == "skipped":
+        if result.passed or result.outcome == Outcome.SKIPPED:
             result.hint = ""
         self.results[result.exercise].checks.append(result)
         if self.on_result is not None:
@@ -224,10 +224,10 @@ class GraderPlugin:
             if error.hint:
                 result.hint = error.hint
         elif isinstance(error, AssertionError):
-            result.outcome = "failed"
+            result.outcome = Outcome.FAILED
             result.message = str(error).split("\nassert ")[0].strip() or "the check's assertion failed"
         else:
-            result.outcome = "grader_error"
+            result.outcome = Outcome.GRADER_ERROR
             result.message = (
                 f"the grader itself failed on this check ({type(error).__name__}); "
                 "this is not your fault: please report it"
@@ -248,7 +248,7 @@ class ReferenceNotShipped:
         self.details: dict[str, Any] = {}
 
     def probe(self, probe: str, *, what: str, **args: Any) -> Any:
-        raise Verdict("skipped", "speed is measured against the reference solution, which this copy of the grader "
+        raise Verdict(Outcome.SKIPPED, "speed is measured against the reference solution, which this copy of the grader "
                                  "does not hold; the course's grader measures it")
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:

@@ -16,14 +16,14 @@ import pytest
 import torch
 
 from grader import catalog, references
-from grader.judge.core import Verdict
-from grader.check.plugin import GraderPlugin
-from grader.results import BenchResult, CheckResult, RunResult
-from grader.check.session import SubmissionSession
-from grader.judge.throughput import measure
-from grader.shared.speed import subjects
-from grader.shared.limits import Limits
 from grader.check.launcher import Launcher, start_launcher
+from grader.check.plugin import GraderPlugin
+from grader.check.session import SubmissionSession
+from grader.judge.core import Verdict
+from grader.judge.throughput import measure
+from grader.results import BenchResult, CheckResult, RunResult
+from grader.shared.limits import Limits
+from grader.shared.speed import subjects
 
 CHECKS_DIR = references.CHECKS_DIR
 log = logging.getLogger("grader")
@@ -75,7 +75,7 @@ def run_checks(
     # The references computed here share the machine with the workers: one thread each
     # keeps them from fighting over the cores (the workers set their own count).
     torch.set_num_threads(1)
-    started, clock = datetime.datetime.now(datetime.timezone.utc), time.perf_counter()
+    started, clock = datetime.datetime.now(datetime.UTC), time.perf_counter()
     own_launcher = launcher is None
     launcher = launcher or start_launcher()
     session = SubmissionSession(launcher, submission, request.limits, request.device)

@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 
 from grader.catalog import Exercise
+from grader.check.launcher import Launcher, Worker, WorkerDied
 from grader.judge.core import Student, Verdict, verdict_from_reply
 from grader.shared.limits import Limits
-from grader.check.launcher import Launcher, Worker, WorkerDied
 
 _NOT_COPIED = shutil.ignore_patterns("__pycache__", ".git", "*.pyc", ".ipynb_checkpoints")
 
@@ -49,14 +49,14 @@ class SubmissionSession:
         worker = self._workers.get(exercise.name)
         if worker is not None and worker.dead is None:
             return worker
-        worker = self.launcher.start_worker(self._fresh_copy(), self.limits, self.device)
+        worker = self.launcher.start_worker(self._fresh_copy(), self.limits, self.device, exercise.name)
         self.missing_protections.update(worker.missing_protections)
         what = f"importing {exercise.name}.py"
         worker.output_start = worker.tap.mark()
         try:
-            reply = worker.call("common.load", self.timeout(exercise), module=exercise.name)
+            reply = worker.call("common.load", self.timeout(exercise))
         except WorkerDied as died:
-            self._broken[exercise.name] = self._with_import_output(Verdict(died.verdict, f"{what}: {died.message}"),
+            self._broken[exercise.name] = self._with_import_output(Verdict(died.outcome, f"{what}: {died.message}"),
                                                                    worker)
             raise self._broken[exercise.name] from None
         if reply.status != "ok":

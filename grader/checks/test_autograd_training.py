@@ -7,11 +7,14 @@ from typing import Any
 
 import torch
 
-from grader.judge import expect
 from grader.catalog import Exercise
+from grader.judge import expect
 from grader.judge.core import Student, check, explaining, fail
-from grader.checks.test_linear_regression import losses_of
-from solutions import autograd_training as reference
+from grader.judge.reference import reference_of
+from grader.judge.training import losses_of
+
+reference = reference_of("autograd_training")
+
 
 NOTES_T_C = torch.tensor([0.5, 14.0, 15.0, 28.0, 11.0, 8.0, 3.0, -4.0, 6.0, 13.0, 21.0])
 NOTES_T_UN = 0.1 * torch.tensor([35.7, 55.9, 58.2, 81.9, 56.3, 48.9, 33.9, 21.8, 48.4, 60.4, 68.4])

@@ -11,9 +11,7 @@ from typing import Any
 import pytest
 import torch
 
-from grader.judge import expect
-
-from grader.judge import modules
+from grader.judge import expect, modules
 from grader.judge.core import Student, check, explaining, fail
 from grader.shared.exercises.checkpoint import CheckpointNet
 

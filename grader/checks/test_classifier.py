@@ -10,13 +10,13 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from grader.judge import expect
-
-from grader.judge import modules
 from grader.catalog import Exercise
+from grader.judge import convergence, expect, modules
 from grader.judge.core import Student, check, explaining, fail
-from grader.shared.data.images import two_class_images
-from solutions import classifier as reference
+from grader.judge.reference import reference_of
+
+reference = reference_of("classifier")
+
 
 #: make_fc_classifier(3072, 512, 2) in the notes: sum(numel_list) = 1574402.
 NOTES_PARAMETERS = 1_574_402
@@ -48,8 +48,7 @@ def _outputs_mistakes(state: dict[str, torch.Tensor], x: torch.Tensor) -> dict[s
        hint="nn.Sequential(nn.Linear(n_in, n_hidden), nn.Tanh(), nn.Linear(n_hidden, n_out), nn.LogSoftmax(dim=1)).")
 def test_make_fc_classifier_has_the_notes_layers(student: Student) -> None:
     """make_fc_classifier has the notes' two Linear layers (0 and 2), and 1,574,402 parameters for (3072, 512, 2)"""
-    layout = student.probe("modules.layout", what="make_fc_classifier(48, 16, 3)", module="classifier",
-                           cls="make_fc_classifier", kwargs=SMALL)
+    layout = student.probe("modules.layout", what="make_fc_classifier(48, 16, 3)", cls="make_fc_classifier", kwargs=SMALL)
     want = reference.make_fc_classifier(**SMALL).state_dict()
     found = layout["shapes"]
     mismatch = {"missing": sorted(set(want) - set(found)), "unexpected": sorted(set(found) - set(want)),
@@ -59,8 +58,7 @@ def test_make_fc_classifier_has_the_notes_layers(student: Student) -> None:
                                              {"0.weight": "the first module must be the Linear(n_in, n_hidden)",
                                               "2.weight": "the third module must be the Linear(n_hidden, n_out)"})
                    + ". Build nn.Sequential(Linear, Tanh, Linear, LogSoftmax) in this order", mismatch=mismatch)
-    notes = student.probe("modules.layout", what="make_fc_classifier(3072, 512, 2)", module="classifier",
-                          cls="make_fc_classifier", kwargs={"n_in": 3072, "n_hidden": 512, "n_out": 2})
+    notes = student.probe("modules.layout", what="make_fc_classifier(3072, 512, 2)", cls="make_fc_classifier", kwargs={"n_in": 3072, "n_hidden": 512, "n_out": 2})
     if notes["parameters"] != NOTES_PARAMETERS:
         raise fail(f"make_fc_classifier(3072, 512, 2) has {notes['parameters']:,} parameters; the notes count "
                    f"{NOTES_PARAMETERS:,} (1572864 + 512 + 1024 + 2)")
@@ -225,12 +223,7 @@ def test_classifier_learns_the_two_class_images(student: Student, exercise: Exer
         raise fail(f"the trained model's state_dict has the keys {sorted(state)}; expected {sorted(want)} with the "
                    "notes' shapes: make_fc_classifier must return the notes' nn.Sequential")
     model.load_state_dict({k: v.data for k, v in state.items()})
-    images, labels = two_class_images(int(exercise.threshold("val_images")), val_seed)
-    with torch.no_grad():
-        accuracy = float((model(images.view(len(images), -1)).argmax(1) == labels).float().mean())
-    threshold = exercise.threshold("min_val_accuracy")
-    student.details.update({"curve": curve, "curve_label": "training loss per epoch (as train_epoch returned it)",
-                            "val_accuracy": accuracy, "min_val_accuracy": threshold})
-    if accuracy < threshold:
-        raise fail(f"after {len(curve)} epochs the model classifies {accuracy:.1%} of held-out images correctly; at "
-                   f"least {threshold:.0%} is expected (losses per epoch: {', '.join(f'{v:.3f}' for v in curve)})")
+    images, labels = convergence.held_out_images(exercise, val_seed)
+    convergence.expect_accuracy(student, exercise, convergence.accuracy(model, images.view(len(images), -1), labels),
+                                curve, curve_label="training loss per epoch (as train_epoch returned it)",
+                                trained="the model")

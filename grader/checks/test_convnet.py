@@ -7,11 +7,12 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from grader.judge import expect
-
-from grader.judge import modules
+from grader.judge import expect, modules
 from grader.judge.core import Student, check, fail
-from solutions import convnet as reference
+from grader.judge.reference import reference_of
+
+reference = reference_of("convnet")
+
 
 BATCHES = (1, 7, 64)
 HINT = ("forward: conv1 → tanh → max-pool 2, conv2 → tanh → max-pool 2 (32→16→8), "

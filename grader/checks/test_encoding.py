@@ -6,12 +6,13 @@ from typing import Any
 
 import torch
 
-from grader.judge import expect
-
-from grader.judge import throughput
 from grader.catalog import Exercise
+from grader.judge import expect, throughput
 from grader.judge.core import Student, check, explaining
-from solutions import encoding as reference
+from grader.judge.reference import reference_of
+
+reference = reference_of("encoding")
+
 
 FORBIDDEN = {"torch.nn.functional.one_hot": "build the encoding yourself with scatter_"}
 #: The integer dtypes besides torch.long that the stub calls valid labels.
@@ -71,7 +72,7 @@ def test_one_hot_along_inserts_the_class_axis_at_dim(student: Student, rng: torc
 
 
 def _expect_raises(student: Student, name: str, args: list[Any], error: str, mentions: str, what: str) -> None:
-    outcome = student.probe("common.raises", what=what, module=student.exercise.name, name=name, args=args)
+    outcome = student.probe("common.raises", what=what, name=name, args=args)
     expect.raised(outcome, error, what=what, mentions=mentions, should=f"name the bad value {mentions}")
 
 

@@ -8,7 +8,10 @@ import torch
 
 from grader.judge import expect
 from grader.judge.core import Student, check, explaining, fail
-from solutions import images as reference
+from grader.judge.reference import reference_of
+
+reference = reference_of("images")
+
 
 RESHAPE = "view/reshape(3, H, W) instead of permute(2, 0, 1) (it keeps the memory order and mixes pixels up)"
 ALPHA_MIX = ("RGBA images have 4 channels and RGB ones 3, so they cannot be stacked as they are: keep the first "
@@ -195,14 +198,14 @@ def test_constant_channel_raises_value_error(student: Student, rng: torch.Genera
     batch = _batch(rng, (3, 4, 3, 3))
     batch[:, 2] = 0.25
     outcome: dict[str, Any] = student.probe("common.raises", what="normalize_per_channel(channel 2 constant)",
-                                            module="images", name="normalize_per_channel", args=[batch])
+                                            name="normalize_per_channel", args=[batch])
     what = "normalize_per_channel(a batch whose channel 2 is 0.25 everywhere)"
     expect.raised(outcome, "ValueError", what=what, mentions="2", should="name channel 2",
                   why=": dividing by the std 0 of that channel gives NaN or inf, which would poison everything "
                       "trained on it")
     image = _batch(rng, (1, 3, 4, 4))[0]
     outcome = student.probe("common.raises", what="normalize_per_channel(a 3-D image)",
-                            module="images", name="normalize_per_channel", args=[image])
+                            name="normalize_per_channel", args=[image])
     expect.raised(outcome, "ValueError", what="normalize_per_channel(a single image [3, 4, 4], not a 4-D batch)",
                   why=": the stub promises ValueError for a batch that is not 4-D [N, C, H, W] (check batch.dim() "
                       "before computing anything)")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from grader.judge import expect
 from grader.catalog import Exercise
+from grader.judge import expect
 from grader.judge.core import Student, check, fail
-from grader.checks.test_linear_regression import (check_sgd_training, expect_sgd_with_lr, losses_of,
-                                                  random_unit_parameters)
-from solutions import logistic_regression as reference
+from grader.judge.reference import reference_of
+from grader.judge.training import check_sgd_training, expect_sgd_with_lr, losses_of, random_unit_parameters
+
+reference = reference_of("logistic_regression")
+
 
 NOTES_X = torch.tensor([[1.0], [2.0], [3.0]])
 NOTES_Y = torch.tensor([[0.0], [0.0], [1.0]])

@@ -8,11 +8,14 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from grader.judge import expect
 from grader.catalog import Exercise
+from grader.judge import expect
 from grader.judge.core import Student, check, explaining, fail
-from grader.checks.test_linear_regression import expect_training, losses_of, with_parameters
-from solutions import mlp as reference
+from grader.judge.reference import reference_of
+from grader.judge.training import expect_training, losses_of, with_parameters
+
+reference = reference_of("mlp")
+
 
 LAYERS = [(1, 32), (32, 32), (32, 1)]
 SHAPES = [shape for n_in, n_out in LAYERS for shape in ([n_out, n_in], [n_out])]

@@ -8,14 +8,14 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from grader.judge import expect
-
-from grader.judge import modules
 from grader.catalog import Exercise
+from grader.judge import convergence, expect, modules
 from grader.judge.core import Student, check, explaining, fail, hinting
-from grader.shared.data.images import two_class_images
+from grader.judge.reference import reference_of
 from grader.shared.exercises.regularization import PENALTY_INPUT, penalty_model
-from solutions import regularization as reference
+
+reference = reference_of("regularization")
+
 
 #: The notes' l2_lambda.
 L2_LAMBDA = 0.001
@@ -348,23 +348,15 @@ def test_regularized_netbatchnorm_learns_the_two_class_images(student: Student, 
                           images=int(exercise.threshold("train_images")), epochs=int(exercise.threshold("epochs")),
                           lr=1e-2, momentum=0.9, l2_lambda=L2_LAMBDA, batch_size=64)
     curve = [expect.as_float(v, what="the training loss") for v in reply["curve"]]
-    accuracy = _held_out_accuracy(reply["state"], int(exercise.threshold("val_images")), val_seed)
-    threshold = exercise.threshold("min_val_accuracy")
-    student.details.update({"curve": curve, "curve_label": "training loss + L2 penalty per epoch",
-                            "val_accuracy": accuracy, "min_val_accuracy": threshold})
-    if accuracy < threshold:
-        raise fail(f"after {len(curve)} epochs the network classifies {accuracy:.1%} of held-out images correctly; "
-                   f"at least {threshold:.0%} is expected (losses per epoch: {', '.join(f'{v:.3f}' for v in curve)})")
+    accuracy = _held_out_accuracy(reply["state"], exercise, val_seed)
+    convergence.expect_accuracy(student, exercise, accuracy, curve, curve_label="training loss + L2 penalty per epoch")
 
 
-def _held_out_accuracy(state: Any, images: int, seed: int) -> float:
+def _held_out_accuracy(state: Any, exercise: Exercise, seed: int) -> float:
     network = reference.NetBatchNorm(8)
     expected = network.state_dict()
     if not isinstance(state, dict) or set(state) != set(expected):
         raise fail("the trained NetBatchNorm(8) has other state_dict keys than the notes' network")
     network.load_state_dict({k: expect.shaped(v, tuple(expected[k].shape), expected[k].dtype, what=k).data
                              for k, v in state.items()})
-    network.eval()
-    x, y = two_class_images(images, seed)
-    with torch.no_grad():
-        return float((network(x).argmax(1) == y).float().mean())
+    return convergence.accuracy(network, *convergence.held_out_images(exercise, seed))

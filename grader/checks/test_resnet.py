@@ -8,15 +8,13 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from grader.judge import expect
-
-from grader.judge import modules
-
-from grader.judge import throughput
 from grader.catalog import Exercise
+from grader.judge import convergence, expect, modules, throughput
 from grader.judge.core import Student, check, explaining, fail
-from grader.shared.data.images import two_class_images
-from solutions import resnet as reference
+from grader.judge.reference import reference_of
+
+reference = reference_of("resnet")
+
 
 SMALL = {"n_chans1": 8, "n_blocks": 3}
 #: An odd width and another depth: the stub's formulas hold for every n_chans1.
@@ -48,7 +46,7 @@ def _block_mistakes(state: dict[str, torch.Tensor], x: torch.Tensor, train: bool
 
 def _layout(student: Student, cls: str, kwargs: dict[str, int], seed: int = 0) -> dict:
     return student.probe("modules.layout", what=f"{cls}({', '.join(f'{k}={v}' for k, v in kwargs.items())})",
-                         module="resnet", cls=cls, kwargs=kwargs, seed=seed, watch=list(INIT_APIS))
+                         cls=cls, kwargs=kwargs, seed=seed, watch=list(INIT_APIS))
 
 
 def _expect_same_layout(student: Student, cls: str, kwargs: dict[str, int], expected: torch.nn.Module) -> None:
@@ -189,16 +187,11 @@ def test_netresdeep_learns_the_two_class_images(student: Student, exercise: Exer
                           data_seed=data_seed, images=int(exercise.threshold("train_images")),
                           epochs=int(exercise.threshold("epochs")), lr=1e-2)
     curve = [expect.as_float(v, what="the training loss") for v in reply["curve"]]
-    images, labels = two_class_images(int(exercise.threshold("val_images")), val_seed)
+    images, labels = convergence.held_out_images(exercise, val_seed)
     logits = student.probe("resnet.predict", what="the trained NetResDeep(8, 3) on held-out images", images=images)
     logits = expect.shaped(logits, (len(images), 2), torch.float32, what="the trained network's logits").data
     accuracy = float((logits.argmax(1) == labels).float().mean())
-    threshold = exercise.threshold("min_val_accuracy")
-    student.details.update({"curve": curve, "curve_label": "training loss per epoch", "val_accuracy": accuracy,
-                            "min_val_accuracy": threshold})
-    if accuracy < threshold:
-        raise fail(f"after {len(curve)} epochs the network classifies {accuracy:.1%} of held-out images correctly; "
-                   f"at least {threshold:.0%} is expected (losses per epoch: {', '.join(f'{v:.3f}' for v in curve)})")
+    convergence.expect_accuracy(student, exercise, accuracy, curve, curve_label="training loss per epoch")
 
 
 @check(points=1, kind="performance", after=("resblock_has_the_notes_layers", "resblock_forward_matches_reference"),

@@ -11,8 +11,12 @@ import torch
 
 from grader.judge import expect
 from grader.judge.core import Student, Verdict, check, explaining, fail
+from grader.judge.reference import reference_of
 from grader.shared.data.text import lines, passage
-from solutions import text_encoding as reference
+from grader.shared.outcome import Outcome
+
+reference = reference_of("text_encoding")
+
 
 #: The line of Pride and Prejudice the notes encode, and the words the notes print for it.
 NOTES_LINE = "“Impossible, Mr. Bennet, impossible, when I am not acquainted with him"
@@ -188,7 +192,7 @@ def test_unknown_word_raises_key_error(student: Student) -> None:
     """words_one_hot raises KeyError naming a word that is not in the index"""
     index = reference.word_index(NOTES_WORDS)
     what = "words_one_hot(['mr', 'darcy'], index of the notes' words)"
-    outcome = student.probe("common.raises", what=what, module="text_encoding", name="words_one_hot",
+    outcome = student.probe("common.raises", what=what, name="words_one_hot",
                             args=[["mr", "darcy"], index])
     expect.raised(outcome, "KeyError", what=what, mentions="darcy", should="contain the word 'darcy'",
                   why=" naming 'darcy': an unknown word must not become a row of zeros, word 0, or a new entry of "
@@ -204,7 +208,7 @@ def test_arguments_are_not_modified(student: Student) -> None:
     for name, args in (("word_index", [list(words)]), ("words_one_hot", [list(words), dict(index)])):
         call = student.call(name, *args, return_args=True, what=f"{name}()")
         if not isinstance(call.args_after, list) or len(call.args_after) != len(args):
-            raise Verdict("forbidden", f"{name}(): the worker's reply does not give back the arguments the grader "
+            raise Verdict(Outcome.FORBIDDEN, f"{name}(): the worker's reply does not give back the arguments the grader "
                           "sent, so whether they were changed cannot be judged; the code tampered with the grader's worker")
         for given, after, label in zip(args, call.args_after, ("words", "index")):
             if after != given:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 
-from grader.judge import expect
 from grader.catalog import Exercise
+from grader.judge import expect
 from grader.judge.core import Student, check, explaining, fail
-from solutions import thermometer as reference
+from grader.judge.reference import reference_of
+
+reference = reference_of("thermometer")
+
 
 NOTES_T_C = torch.tensor([0.5, 14.0, 15.0, 28.0, 11.0, 8.0, 3.0, -4.0, 6.0, 13.0, 21.0])
 NOTES_T_U = torch.tensor([35.7, 55.9, 58.2, 81.9, 56.3, 48.9, 33.9, 21.8, 48.4, 60.4, 68.4])
@@ -175,7 +179,7 @@ def test_training_loop_converges_on_normalised_inputs(student: Student, exercise
 def test_divergence_raises_value_error_naming_the_epoch(student: Student) -> None:
     """On raw t_u with lr 1e-2 the loss is inf at epoch 11: training_loop raises ValueError naming epoch 11"""
     what = "training_loop(100, 1e-2, [1.0, 0.0], t_u, t_c) on the raw readings"
-    outcome = student.probe("common.raises", what=what, module="thermometer", name="training_loop",
+    outcome = student.probe("common.raises", what=what, name="training_loop",
                             args=[100, 1e-2, NOTES_PARAMS, NOTES_T_U, NOTES_T_C])
     losses, _ = _descent(NOTES_T_U, NOTES_T_C, 1e-2, 100)
     inf_epoch = _first_epoch(losses, lambda loss: not bool(torch.isfinite(loss)))

@@ -13,14 +13,14 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from grader.judge import expect
-
-from grader.judge import modules
 from grader.catalog import Exercise
+from grader.judge import convergence, expect, modules
 from grader.judge.core import Student, Verdict, check, explaining, fail
-from grader.shared.data.images import two_class_images
+from grader.judge.reference import reference_of
 from grader.shared.exercises.train_step import FROZEN, StepNet, freeze
-from solutions import train_step as reference
+
+reference = reference_of("train_step")
+
 
 LR, MOMENTUM = 0.05, 0.9
 #: The recording metrics' names and the offsets their result() adds to their update count.
@@ -299,16 +299,7 @@ def test_train_step_learns_the_two_class_images(student: Student, exercise: Exer
                           state=state, data_seed=data_seed, images=int(exercise.threshold("train_images")),
                           epochs=int(exercise.threshold("epochs")), batch_size=32, lr=1e-2, momentum=0.9, seed=seed)
     curve = [sum(expect.as_float(v, what="logs['loss']") for v in epoch) / len(epoch) for epoch in reply["curve"]]
-    model = StepNet(3 * 32 * 32, classes=2)
-    model.load_state_dict({k: expect.shaped(reply["state"].get(k), tuple(v.shape), v.dtype, what=f"the trained '{k}'").data
-                           for k, v in model.state_dict().items()})
-    x, y = two_class_images(int(exercise.threshold("val_images")), val_seed)
-    with torch.no_grad():
-        accuracy = float((model.eval()(x).argmax(1) == y).float().mean())
-    threshold = exercise.threshold("min_val_accuracy")
-    student.details.update({"curve": curve, "curve_label": "mean logged loss per epoch", "val_accuracy": accuracy,
-                            "min_val_accuracy": threshold})
-    if accuracy < threshold:
-        raise fail(f"after {len(curve)} epochs of train_step the model classifies {accuracy:.1%} of held-out images "
-                   f"correctly; at least {threshold:.0%} is expected (losses per epoch: "
-                   f"{', '.join(f'{v:.3f}' for v in curve)})")
+    model = convergence.trained(StepNet(3 * 32 * 32, classes=2), reply["state"])
+    convergence.expect_accuracy(student, exercise, convergence.accuracy(model, *convergence.held_out_images(exercise, val_seed)),
+                                curve, curve_label="mean logged loss per epoch", trained="the model",
+                                epochs=f"{len(curve)} epochs of train_step")

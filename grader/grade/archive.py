@@ -19,8 +19,8 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from grader.visible import visible_name
 from grader.shared.limits import Limits
+from grader.visible import visible_name
 
 #: Entries that are never part of a submission: caches, version control, archivers' extras.
 IGNORED = frozenset({"__pycache__", ".git", ".ipynb_checkpoints", "__MACOSX", ".DS_Store"})

@@ -7,11 +7,14 @@ in through :mod:`grader.grade.archive` as it is about to be graded, hands it to 
 submission that cannot be read or staged, a grader that fails on one submission, a
 student's code that hangs or crashes: each becomes that student's run, and the batch goes
 on. ``resume=True`` continues the last batch and grades only what it has no run for;
-``students=[...]`` regrades those alone, as a new batch.
+``students=[...]`` regrades those alone, as a new batch. Submissions with one content hash are
+graded once and each gets those results as its own run; every batch also compares the
+students' modules (:mod:`grader.grade.similarity`) for the class report and ``similarity.csv``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import fcntl
@@ -31,10 +34,12 @@ from grader.grade.archive import IGNORED, Rejected, content_hash, stage
 from grader.check.run import UsageError, grader_version
 from grader.grade.export import write_exports
 from grader.grade.gradebook import Batch, Gradebook, GradebookError, FILE_NAME
-from grader.grade.pool import GradingPool, Job, Outcome
+from grader.grade.pool import GradingPool, Job, JobDone
+from grader.grade.similarity import similarity_report
 from grader.results import CheckResult, ExerciseResult, RunResult
 from grader.visible import visible_name
 from grader.shared.limits import Limits
+from grader.shared.outcome import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +103,8 @@ class BatchSummary:
     skipped: list[str]
     outputs: dict[str, Path]
     duration_s: float
+    #: Pairs of students whose modules of one exercise are alike past the similarity threshold.
+    similar_pairs: int = 0
 
     @property
     def graded_now(self) -> int:
@@ -130,11 +137,14 @@ def grade_batch(
     with _locked(out), _open_gradebook(out / FILE_NAME) as gradebook:
         batch, resumed = _batch(gradebook, request, root, exercises)
         limits = Limits.from_dict(batch.options["limits"])
-        submissions, skipped = discover(root, limits)
+        everyone, skipped = discover(root, limits)
         # A resumed batch keeps its own scope: a regrade of one student stays a regrade of one student.
-        submissions = _only(submissions, request.students or batch.options.get("students", []), root)
+        submissions = _only(everyone, request.students or batch.options.get("students", []), root)
         done = gradebook.graded_in(batch.id) if resumed else set()
         pending = [s for s in submissions if (s.student, s.content_hash) not in done]
+        # What this batch has graded already, by content: an identical submission takes its results.
+        graded = {run.content_hash: run.result for run in gradebook.runs_in(batch.id) if run.status == "graded"} \
+            if resumed else {}
         statuses: dict[str, int] = {}
 
         def record(submission: Submission, status: str, result: RunResult) -> None:
@@ -146,10 +156,11 @@ def grade_batch(
         if on_progress is not None:
             on_progress(Progress(0, len(pending)))
         if pending:
-            _grade(pending, batch, limits, out, request.workers, pool, record)
-        outputs = write_exports(gradebook.latest_runs(), out)
+            _grade(pending, graded, batch, limits, out, request.workers, pool, record)
+        similarity = similarity_report(((s.student, s.path) for s in everyone), batch.options["exercises"], limits)
+        outputs = write_exports(gradebook.latest_runs(), out, similarity)
     return BatchSummary(batch.id, resumed, len(submissions), len(submissions) - len(pending), statuses, skipped,
-                        outputs, round(time.perf_counter() - clock, 3))
+                        outputs, round(time.perf_counter() - clock, 3), len(similarity.flagged))
 
 
 def discover(root: Path, limits: Limits) -> tuple[list[Submission], list[str]]:
@@ -227,21 +238,26 @@ def _batch(gradebook: Gradebook, request: BatchRequest, root: Path, exercises: l
     return gradebook.start_batch(root.resolve(), seed, options, grader_version()), False
 
 
-def _grade(pending: list[Submission], batch: Batch, limits: Limits, out: Path, workers: int | None,
-           pool: GradingPool | None, record: Callable[[Submission, str, RunResult], None]) -> None:
+def _grade(pending: list[Submission], graded: dict[str, RunResult], batch: Batch, limits: Limits, out: Path,
+           workers: int | None, pool: GradingPool | None, record: Callable[[Submission, str, RunResult], None]) -> None:
+    """Grade ``pending``, each content once: identical submissions, and those ``graded`` holds, share results."""
     staging = out / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(mode=0o700)  # other students' submissions: root's alone, whatever a worker's user may enter
     exercises = batch.options["exercises"]
     include_hidden = bool(batch.options["include_hidden"])
     by_key = {s.student: s for s in pending}
+    alike: dict[str, list[Submission]] = {}  # content hash -> the submissions holding it; the first is graded
+    for submission in pending:
+        if submission.verdict is None:
+            alike.setdefault(submission.content_hash, []).append(submission)
     own_pool = pool is None
     if pool is None:
         pool = GradingPool(min(workers or default_workers(), len(pending)), out / "logs", staging / "tmp")
 
     def refuse(submission: Submission, status: str, reason: str) -> None:
-        outcome, message = ("forbidden", f"The submission was rejected: {reason}") if status == "rejected" \
-            else ("grader_error", reason)
+        outcome, message = (Outcome.FORBIDDEN, f"The submission was rejected: {reason}") if status == "rejected" \
+            else (Outcome.GRADER_ERROR, reason)
         record(submission, status, _unfinished(submission, batch, exercises, include_hidden, [], outcome, message))
 
     def jobs() -> Iterator[Job]:
@@ -249,22 +265,31 @@ def _grade(pending: list[Submission], batch: Batch, limits: Limits, out: Path, w
             if submission.verdict is not None:
                 refuse(submission, *submission.verdict)
                 continue
+            copies = alike[submission.content_hash]
+            if submission is not copies[0]:
+                continue  # graded with the first of its copies
+            if submission.content_hash in graded:
+                for copy in copies:
+                    record(copy, "graded", dataclasses.replace(graded[copy.content_hash], submission=copy.source))
+                continue
             try:
                 folder = stage(submission.path, staging / f"submission-{number}", limits)
             except Rejected as rejected:
-                refuse(submission, "rejected", rejected.reason)
+                for copy in copies:
+                    refuse(copy, "rejected", rejected.reason)
                 continue
             except Exception as exc:  # one submission the grader cannot stage stops nobody else's grading
                 log.warning("could not stage the submission %r", submission.path, exc_info=True)
-                refuse(submission, "failed", _unreadable(exc))
+                for copy in copies:
+                    refuse(copy, "failed", _unreadable(exc))
                 continue
             yield Job(submission.student, folder, exercises, include_hidden, _seed(batch.seed, submission.student),
                       limits, _deadline(exercises, include_hidden, limits))
 
     try:
         for outcome in pool.grade(jobs()):
-            submission = by_key[outcome.job.key]
-            record(submission, *_judged(outcome, submission, batch, exercises, include_hidden))
+            for copy in alike[by_key[outcome.job.key].content_hash]:
+                record(copy, *_judged(outcome, copy, batch, exercises, include_hidden))
             shutil.rmtree(outcome.job.submission, ignore_errors=True)
     finally:
         if own_pool:
@@ -272,14 +297,13 @@ def _grade(pending: list[Submission], batch: Batch, limits: Limits, out: Path, w
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _judged(outcome: Outcome, submission: Submission, batch: Batch, exercises: list[str],
+def _judged(outcome: JobDone, submission: Submission, batch: Batch, exercises: list[str],
             include_hidden: bool) -> tuple[str, RunResult]:
     if outcome.result is not None:
-        outcome.result.submission = submission.source
-        return "graded", outcome.result
+        return "graded", dataclasses.replace(outcome.result, submission=submission.source)
     message = f"Not graded: {outcome.error}. This is not the student's fault; regrade this student."
     return "failed", _unfinished(submission, batch, exercises, include_hidden, outcome.finished_checks,
-                                 "grader_error", message)
+                                 Outcome.GRADER_ERROR, message)
 
 
 def _unfinished(submission: Submission, batch: Batch, exercises: list[str], include_hidden: bool,

@@ -1,8 +1,9 @@
 """The class report: one self-contained HTML page over every student's latest run.
 
 It shows the score distribution, how each check went across the class (the least passed
-first), the incidents (timeouts, crashes, memory, rejected archives, grader errors) and a
-link to each student's own report. The figures come from :mod:`grader.grade.overview`; student
+first), the incidents (timeouts, crashes, memory, rejected archives, grader errors), a link
+to each student's own report, identical submissions and, per exercise, the pairs of students
+whose modules are alike, side by side (:mod:`grader.grade.similarity`). The figures come from :mod:`grader.grade.overview`; student
 text reaches the page only through the template's autoescaping, and a student's name only
 through :func:`~grader.visible.visible_name` too, so no bidi or zero-width character hides in it.
 """
@@ -15,6 +16,7 @@ from urllib.parse import quote
 
 from grader.grade.gradebook import Run
 from grader.grade.overview import ClassOverview, class_overview
+from grader.grade.similarity import SimilarityReport, identical_to
 from grader.render.html import environment, svg_data_uri
 from grader.visible import visible_name
 
@@ -24,9 +26,11 @@ _CHART_SIZE = (6.4, 2.6)  # inches
 _BINS = list(range(0, 101, 10))
 
 
-def render_class_report(runs: list[Run], folder_of: Callable[[str], str]) -> str:
+def render_class_report(runs: list[Run], folder_of: Callable[[str], str],
+                        similarity: SimilarityReport | None = None) -> str:
     """The class report of ``runs`` (each student's latest); ``folder_of`` names a student's report folder."""
     overview = class_overview(runs)
+    identical = identical_to(runs)
     template = environment.get_template("class_report.html.j2")
     return template.render(
         overview=overview,
@@ -34,7 +38,15 @@ def render_class_report(runs: list[Run], folder_of: Callable[[str], str]) -> str
         bins=_bin_counts(overview.percents),
         report_link=lambda student: f"students/{quote(folder_of(student))}/report.html",
         name=visible_name,
+        identical=identical,
+        identical_groups=sorted({tuple(sorted([student, *others])) for student, others in identical.items()}),
+        similarity=similarity,
     )
+
+
+def render_similarity_report(similarity: SimilarityReport) -> str:
+    """The similarity report alone, as one page (``grader similar``)."""
+    return environment.get_template("similarity.html.j2").render(similarity=similarity, name=visible_name)
 
 
 def _bin_counts(percents: list[float]) -> list[tuple[str, int]]:

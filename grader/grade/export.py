@@ -5,6 +5,7 @@ no grade of its own: points, outcomes and messages come from the stored
 :class:`~grader.results.RunResult`. Layout of the output folder::
 
     grades.csv                      one row per student: total and per-exercise points
+    similarity.csv                  per exercise, the pairs of students whose modules are alike
     gradebook.json                  every student's latest run, as the results model
     report.html                     the class report
     students/<folder>/              report.html, results.json, junit.xml
@@ -26,11 +27,13 @@ from typing import Any
 from grader import catalog
 from grader.grade.gradebook import Run
 from grader.render import first_line, outcome_label, shows_hint
-from grader.grade.classreport import render_class_report
+from grader.grade.classreport import render_class_report, render_similarity_report
+from grader.grade.similarity import SimilarityReport, identical_to
 from grader.render.html import render_html
 from grader.render.junit import render_junit
 from grader.results import SCHEMA_VERSION
 from grader.visible import visible_name
+from grader.shared.outcome import Outcome
 
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9_.-]")
 _PREFIX_CHARS = 48
@@ -40,17 +43,28 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _GRADESCOPE_OUTPUT_LIMIT = 8000
 
 
-def write_exports(runs: list[Run], out: Path) -> dict[str, Path]:
-    """Write every export of ``runs`` (each student's latest run) under ``out``; return the paths."""
+def write_exports(runs: list[Run], out: Path, similarity: SimilarityReport | None = None) -> dict[str, Path]:
+    """Write every export of ``runs`` (each student's latest run), and of ``similarity``, under ``out``."""
     out = Path(out)
     for run in runs:
         _write_student(run, out)
-    return {
-        "class_report": _write(out / "report.html", render_class_report(runs, student_folder)),
+    outputs = {
+        "class_report": _write(out / "report.html", render_class_report(runs, student_folder, similarity)),
         "csv": _write(out / "grades.csv", grades_csv(runs)),
         "json": _write(out / "gradebook.json", gradebook_json(runs)),
         "students": out / "students",
         "gradescope": out / "gradescope",
+    }
+    if similarity is not None:
+        outputs["similarity_csv"] = _write(out / "similarity.csv", similarity_csv(similarity))
+    return outputs
+
+
+def write_similarity(similarity: SimilarityReport, out: Path) -> dict[str, Path]:
+    """Write the similarity report alone under ``out``: ``similarity.html`` and ``similarity.csv``."""
+    return {
+        "html": _write(Path(out) / "similarity.html", render_similarity_report(similarity)),
+        "csv": _write(Path(out) / "similarity.csv", similarity_csv(similarity)),
     }
 
 
@@ -83,12 +97,17 @@ def _write_student(run: Run, out: Path) -> None:
 
 
 def grades_csv(runs: list[Run]) -> str:
-    """One row per student: status, total, percentage and points per exercise, for an LMS import."""
+    """One row per student: status, total, percentage and points per exercise, for an LMS import.
+
+    The last column names the students whose submissions are identical to this one's.
+    """
     exercises = _exercises(runs)
+    identical = identical_to(runs)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", "status", "points", "max_points", "percent",
-                     *[f"{name} points" for name in exercises], "submission", "content_sha256", "graded_at"])
+                     *[f"{name} points" for name in exercises], "submission", "content_sha256", "graded_at",
+                     "identical_to"])
     for run in runs:
         by_exercise = {e.name: e for e in run.result.exercises}
         writer.writerow([
@@ -96,7 +115,21 @@ def grades_csv(runs: list[Run]) -> str:
             _number(100 * run.result.points / run.result.max_points) if run.result.max_points else "",
             *[_number(by_exercise[name].points) if name in by_exercise else "" for name in exercises],
             _cell(visible_name(run.source)), run.content_hash, run.finished_at,
+            _cell("; ".join(visible_name(other) for other in identical.get(run.student, []))),
         ])
+    return buffer.getvalue()
+
+
+def similarity_csv(similarity: SimilarityReport) -> str:
+    """Per exercise, the flagged pairs and the closest others: both names, the score and each side's share."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["exercise", "student", "other_student", "score", "student_share", "other_share",
+                     "matched_tokens", "flagged"])
+    for pair in similarity.pairs:
+        writer.writerow([pair.exercise, *[_cell(visible_name(name)) for name in pair.students], f"{pair.score:.3f}",
+                         *[f"{share:.3f}" for share in pair.shares], pair.matched_tokens,
+                         "yes" if pair.flagged else "no"])
     return buffer.getvalue()
 
 
@@ -125,13 +158,13 @@ def gradescope_results(run: Run) -> dict[str, Any]:
         test: dict[str, Any] = {
             "name": f"{check.exercise}: {check.title}",
             "score": float(check.points),
-            "max_score": 0.0 if check.outcome == "skipped" else float(check.max_points),
+            "max_score": 0.0 if check.outcome == Outcome.SKIPPED else float(check.max_points),
             "output": _gradescope_output(check.outcome, check.message, check.hint if shows_hint(check) else ""),
             "output_format": "text",  # student text is shown as written, never as HTML or Markdown
             "visibility": "after_published" if check.hidden else "visible",
             "tags": [check.exercise, check.kind],
         }
-        if check.outcome != "skipped":
+        if check.outcome != Outcome.SKIPPED:
             test["status"] = "passed" if check.passed else "failed"
         tests.append(test)
     return {
@@ -155,13 +188,15 @@ def _gradescope_output(outcome: str, message: str, hint: str) -> str:
 
 
 def gradebook_json(runs: list[Run]) -> str:
-    """Every student's latest run with where it came from, as one JSON document."""
+    """Every student's latest run with where it came from, and who submitted the same, as one JSON document."""
+    identical = identical_to(runs)
     return json.dumps({
         "schema_version": SCHEMA_VERSION,
         "students": [
             {"student": run.student, "status": run.status, "source": run.source, "content_sha256": run.content_hash,
              "batch": run.batch_id, "run": run.id, "graded_at": run.finished_at,
              "reason": first_line(run.result.warnings[0]) if run.status != "graded" and run.result.warnings else "",
+             "identical_to": identical.get(run.student, []),
              "result": run.result.to_dict()}
             for run in runs
         ],

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from grader.grade.gradebook import Run
 from grader.render import first_line
+from grader.shared.outcome import Outcome
 
 #: Outcomes that say the student's code broke a limit or a rule, or the grader failed.
-INCIDENT_OUTCOMES = ("timeout", "memory", "crashed", "exited", "forbidden", "grader_error")
+INCIDENT_OUTCOMES = tuple(o for o in Outcome if o.incident)
 
 
 @dataclass
@@ -33,11 +34,11 @@ class CheckSummary:
     @property
     def graded(self) -> int:
         """Students this check was graded for (a skipped check was not)."""
-        return sum(n for outcome, n in self.outcomes.items() if outcome != "skipped")
+        return sum(n for outcome, n in self.outcomes.items() if outcome != Outcome.SKIPPED)
 
     @property
     def passed(self) -> int:
-        return self.outcomes.get("passed", 0)
+        return self.outcomes.get(Outcome.PASSED, 0)
 
     @property
     def pass_rate(self) -> float | None:
@@ -107,7 +108,7 @@ def class_overview(runs: list[Run]) -> ClassOverview:
     students, incidents = [], []
     for run in runs:
         result = run.result
-        graded = [c for c in result.checks if c.outcome != "skipped"]
+        graded = [c for c in result.checks if c.outcome != Outcome.SKIPPED]
         reason = first_line(result.warnings[0]) if run.status != "graded" and result.warnings else ""
         students.append(StudentRow(run.student, run.status, result.points, result.max_points,
                                    sum(c.passed for c in graded), len(graded), reason))

@@ -57,7 +57,7 @@ class Job:
 
 
 @dataclass
-class Outcome:
+class JobDone:
     """How a job ended: its result, or why there is none and the checks that did finish."""
 
     job: Job
@@ -152,7 +152,7 @@ class GradingPool:
         """The grading processes' ids (for tests that kill one)."""
         return [p.process.pid for p in self._processes]
 
-    def grade(self, jobs: Iterable[Job], on_check: Callable[[Job, CheckResult], None] | None = None) -> Iterator[Outcome]:
+    def grade(self, jobs: Iterable[Job], on_check: Callable[[Job, CheckResult], None] | None = None) -> Iterator[JobDone]:
         """Grade ``jobs``, taking each from the iterable only when a process is free; yield as they end."""
         pending = iter(jobs)
         retry: list[Job] = []
@@ -203,10 +203,10 @@ class GradingPool:
                         if may_retry and attempts[job.key] < _ATTEMPTS:
                             retry.append(job)
                         else:
-                            yield Outcome(job, None, problem, checks)
+                            yield JobDone(job, None, problem, checks)
 
     def _handle(self, process: _GradingProcess, message: dict[str, Any],
-                on_check: Callable[[Job, CheckResult], None] | None) -> Outcome | None:
+                on_check: Callable[[Job, CheckResult], None] | None) -> JobDone | None:
         if message.get("ready"):
             process.ready = True
             return None
@@ -221,8 +221,8 @@ class GradingPool:
             return None
         process.job = None
         if "result" in message:
-            return Outcome(job, RunResult.from_dict(message["result"]))
-        return Outcome(job, None, str(message.get("error", "the grading process failed")), process.checks)
+            return JobDone(job, RunResult.from_dict(message["result"]))
+        return JobDone(job, None, str(message.get("error", "the grading process failed")), process.checks)
 
     def close(self) -> None:
         """Stop every grading process, and with them their zygotes and every process of their workers.
@@ -254,8 +254,8 @@ def _exit_text(process: subprocess.Popen[bytes]) -> str:
 
 
 def _serve(channel: socket.socket) -> None:
-    from grader.check.run import CheckRequest, run_checks
     from grader.check.launcher import start_launcher
+    from grader.check.run import CheckRequest, run_checks
 
     def send(message: dict[str, Any]) -> None:
         channel.sendall(json.dumps(message, allow_nan=False).encode() + b"\n")

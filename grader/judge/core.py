@@ -17,9 +17,10 @@ from typing import Any, TypeVar
 
 import pytest
 
-from grader.judge import static
 from grader.catalog import Exercise
 from grader.check.launcher import OutputTap, Reply, Worker, WorkerDied
+from grader.judge import static
+from grader.shared.outcome import Outcome
 
 KINDS = ("correctness", "property", "convergence", "performance")
 
@@ -57,9 +58,10 @@ class Verdict(Exception):
     conditions gives the hint of the one that failed.
     """
 
-    def __init__(self, outcome: str, message: str, details: dict[str, Any] | None = None, hint: str | None = None) -> None:
+    def __init__(self, outcome: Outcome | str, message: str, details: dict[str, Any] | None = None,
+                 hint: str | None = None) -> None:
         super().__init__(message)
-        self.outcome = outcome
+        self.outcome = Outcome(outcome)
         self.message = message
         self.details = details or {}
         self.hint = hint
@@ -75,7 +77,7 @@ def explaining(symptom: str, explanation: str) -> Iterator[None]:
     try:
         yield
     except Verdict as verdict:
-        if verdict.outcome == "error" and symptom in verdict.message:
+        if verdict.outcome == Outcome.ERROR and symptom in verdict.message:
             verdict.message += f" — {explanation}"
         raise
 
@@ -93,35 +95,29 @@ def hinting(hint: str) -> Iterator[None]:
 
 def fail(message: str, *, hint: str | None = None, **details: Any) -> Verdict:
     """A failed check; ``raise fail(...)`` reads as the sentence it carries (``hint`` for this condition alone)."""
-    return Verdict("failed", message, details, hint)
+    return Verdict(Outcome.FAILED, message, details, hint)
 
 
-_REPLY_OUTCOMES = {
-    "not_implemented": "not_implemented",
-    "missing": "failed",
-    "import_error": "error",
-    "error": "error",
-    "exited": "exited",
-    "memory": "memory",
-}
+#: How the student's code may fail as the worker reports it; any other word is the grader's own failure.
+_REPLY_OUTCOMES = frozenset({Outcome.NOT_IMPLEMENTED, Outcome.FAILED, Outcome.ERROR, Outcome.EXITED, Outcome.MEMORY})
 
 
 def verdict_from_reply(reply: Reply, what: str) -> Verdict:
     """The verdict for a probe call whose student code did not return normally."""
-    outcome = _REPLY_OUTCOMES.get(reply.status, "grader_error")
+    outcome = Outcome(reply.status) if reply.status in _REPLY_OUTCOMES else Outcome.GRADER_ERROR
     details: dict[str, Any] = {}
     if reply.traceback:
         details["traceback"] = reply.traceback
-    if outcome == "not_implemented":
+    if outcome == Outcome.NOT_IMPLEMENTED:
         return Verdict(outcome, f"{what}: not implemented yet", details)
-    if reply.status in ("missing", "import_error"):
+    if reply.complete and outcome in (Outcome.FAILED, Outcome.ERROR):
         return Verdict(outcome, reply.message, details)
-    if outcome == "error":
+    if outcome == Outcome.ERROR:
         where = f" (at {reply.where})" if reply.where else ""
         return Verdict(outcome, f"{what} raised {reply.type}{where}: {reply.message}", details)
-    if outcome == "exited":
+    if outcome == Outcome.EXITED:
         return Verdict(outcome, f"{what}: {reply.message}; a function must return its result", details)
-    if outcome == "memory":
+    if outcome == Outcome.MEMORY:
         return Verdict(outcome, f"{what} ran out of memory: {reply.message}", details)
     return Verdict(outcome, f"{what}: the worker answered {reply.status!r}: {reply.message}", details)
 
@@ -156,9 +152,6 @@ def _read_stamped(folder: Path, stamp: tuple[tuple[str, int, int, int], ...]) ->
     return static.Submission(folder)
 
 
-#: Outcomes of a call in which the student's own function failed: a property cannot be judged on that call.
-DID_NOT_RUN = frozenset({"error", "not_implemented", "timeout", "memory", "crashed", "exited"})
-
 
 class Student:
     """One check's handle on the student's code for one exercise (see ``session``)."""
@@ -191,7 +184,6 @@ class Student:
             "common.call",
             what=what or f"{name}()",
             timeout_s=timeout_s,
-            module=self.exercise.name,
             name=name,
             args=list(args),
             kwargs=kwargs,
@@ -199,7 +191,7 @@ class Student:
             return_args=return_args,
         )
         if not (isinstance(value, dict) and "result" in value and isinstance(value.get("calls"), list)):
-            raise Verdict("forbidden", f"{what or name + '()'}: the worker's reply is not what the grader's probe "
+            raise Verdict(Outcome.FORBIDDEN, f"{what or name + '()'}: the worker's reply is not what the grader's probe "
                           "sends; the code tampered with the grader's worker")
         return Call(result=value["result"], calls=value["calls"], args_after=value.get("args_after"))
 
@@ -213,7 +205,7 @@ class Student:
         try:
             call = self.call(name, *args, **kwargs)
         except Verdict as verdict:
-            if verdict.outcome not in DID_NOT_RUN:
+            if not verdict.outcome.did_not_run:
                 raise
             self._not_run.append(verdict)
             return None
@@ -240,7 +232,7 @@ class Student:
         try:
             reply = worker.call(probe, timeout_s or self.timeout_s, **args)
         except WorkerDied as died:
-            raise Verdict(died.verdict, f"{what}: {died.message}") from None
+            raise Verdict(died.outcome, f"{what}: {died.message}") from None
         if reply.status != "ok":
             raise verdict_from_reply(reply, what)
         return reply.value

@@ -15,6 +15,7 @@ import torch
 
 from grader.judge import static
 from grader.judge.core import Verdict, fail
+from grader.shared.outcome import Outcome
 from grader.shared.wire import TENSOR_SUBCLASS, RemoteObject, RemoteTensor
 
 #: (rtol, atol) by dtype: float32 leaves room for a different order of operations or a
@@ -177,12 +178,12 @@ def unchanged(before: list[Any], after: list[Any] | None, *, names: list[str], w
     fails first.
     """
     for found in read.tampering() if read is not None else []:
-        raise Verdict("forbidden", f"decided by reading the code: the grader could not verify that {what} leaves its "
+        raise Verdict(Outcome.FORBIDDEN, f"decided by reading the code: the grader could not verify that {what} leaves its "
                       f"arguments unchanged: {found.place()}: `{found.written}` ({found.api}) can reach the grader's "
                       "own objects in the worker; leave the grader and the interpreter as they are",
                       _details(found))
     if not isinstance(after, list) or len(after) != len(before):
-        raise Verdict("forbidden", f"{what}: the worker's reply does not give back the {len(before)} arguments the "
+        raise Verdict(Outcome.FORBIDDEN, f"{what}: the worker's reply does not give back the {len(before)} arguments the "
                       "grader sent, so whether they were modified cannot be judged; the code tampered with the "
                       "grader's worker")
     for name, original, seen in zip(names, before, after):
@@ -211,7 +212,7 @@ def data_unchanged(sent: Mapping[str, torch.Tensor], after: Any, *, what: str) -
         raise fail(f"{what} could not be run on the grader's data (see the other checks of this exercise), so "
                    "whether it leaves them unchanged cannot be judged")
     if not isinstance(after, dict) or set(after) != set(sent):
-        raise Verdict("forbidden", f"{what}: the worker's reply does not give back the data the grader sent, so "
+        raise Verdict(Outcome.FORBIDDEN, f"{what}: the worker's reply does not give back the data the grader sent, so "
                       "whether they were modified cannot be judged; the code tampered with the grader's worker")
     changed = [name for name, given in sent.items() if not _same(after[name], given)]
     if changed:
@@ -253,14 +254,14 @@ def not_called(calls: list[dict[str, Any]], apis: Mapping[str, str], *, what: st
     for call in calls:
         api = call.get("api")
         if api in apis:
-            raise Verdict("forbidden", f"observed while running: {what} called {api}: {apis[api]}",
+            raise Verdict(Outcome.FORBIDDEN, f"observed while running: {what} called {api}: {apis[api]}",
                           {"api": api, "decided": "observed while running"})
 
 
 def not_reached(read: static.Reach, apis: Mapping[str, str], *, what: str) -> None:
     """``forbidden`` verdict if the code ``read`` refers to one of ``apis``, or hides what it calls."""
     for found in read.uses(apis):
-        raise Verdict("forbidden", f"decided by reading the code: {what} reaches {found.api} at {found.place()} "
+        raise Verdict(Outcome.FORBIDDEN, f"decided by reading the code: {what} reaches {found.api} at {found.place()} "
                       f"(as `{found.written}`): {apis[found.api]}", _details(found))
     _readable(read, tuple(apis), what=what, whether=f"does not call {', '.join(apis)}")
 
@@ -278,7 +279,7 @@ def grad_turned_off(read: static.Reach | None, *, what: str, advice: str) -> Non
 
 def _readable(read: static.Reach, patched: tuple[str, ...], *, what: str, whether: str) -> None:
     for found in read.opaque(patched):
-        raise Verdict("forbidden", f"decided by reading the code: the grader could not verify that {what} "
+        raise Verdict(Outcome.FORBIDDEN, f"decided by reading the code: the grader could not verify that {what} "
                       f"{whether}: {found.place()}: `{found.written}` ({found.api}) hides what the code calls; call "
                       "functions by their names and leave torch and the grader as they are",
                       _details(found))

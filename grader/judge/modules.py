@@ -32,7 +32,7 @@ def run_module(student: Student, cls: str, kwargs: dict[str, Any], state: dict[s
     """Run the student's ``cls(**kwargs)`` loaded with ``state`` on ``inputs``, or fail naming the mismatch."""
     signature = ", ".join(f"{k}={v}" for k, v in kwargs.items())
     reply = student.probe("modules.run", what=f"{cls}({signature}).forward(x)", timeout_s=timeout_s,
-                          module=student.exercise.name, cls=cls, kwargs=kwargs, state=state, inputs=inputs,
+                          cls=cls, kwargs=kwargs, state=state, inputs=inputs,
                           train=train, upstream=upstream)
     if "mismatch" in reply:
         raise fail(describe_mismatch(cls, reply["mismatch"], state, reply["shapes"], advice),

@@ -21,10 +21,11 @@ from typing import Any
 
 import torch
 
+from grader.check.launcher import frozen
 from grader.judge import expect
 from grader.judge.core import Student, Verdict, fail
+from grader.shared.outcome import Outcome
 from grader.shared.speed import DIGEST_POSITIONS, Subject, subjects
-from grader.check.launcher import frozen
 
 WARMUP_ROUNDS = 1
 
@@ -148,7 +149,7 @@ def measure(student: Student, reference: Student, name: str, reference_module: A
                 else:
                     times[handle], digests = _timed_round(handle, name, round_seeds, positions, budget)
             except Verdict as verdict:
-                if handle is student and verdict.outcome == "timeout":
+                if handle is student and verdict.outcome == Outcome.TIMEOUT:
                     reference_time = reference_first * calls
                     raise fail(f"{subject.title}: your code is more than {budget / reference_time:.0f}× slower than "
                                f"the reference (it ran past {budget:.1f} s where the reference takes "

@@ -8,20 +8,13 @@ the JUnit file name outcomes and totals the same way.
 from __future__ import annotations
 
 from grader.results import CheckResult, RunResult
+from grader.shared.outcome import Outcome
 from grader.visible import visible_text
-
-#: How an outcome reads to a student; outcomes not listed read as their own name.
-OUTCOME_LABELS = {
-    "not_implemented": "not implemented yet",
-    "grader_error": "grader error",
-    "memory": "out of memory",
-    "exited": "exited early",
-}
 
 
 def outcome_label(outcome: str) -> str:
-    """The words a report shows for an outcome."""
-    return OUTCOME_LABELS.get(outcome, outcome)
+    """The words a report shows for an outcome (templates call it with the plain word)."""
+    return Outcome(outcome).label
 
 
 def format_score(points: float, max_points: float) -> str:
@@ -31,7 +24,7 @@ def format_score(points: float, max_points: float) -> str:
 
 def check_score(check: CheckResult) -> str:
     """A check's score, or a dash for a skipped check, which counts for nothing."""
-    return "—" if check.outcome == "skipped" else format_score(check.points, check.max_points)
+    return "—" if check.outcome == Outcome.SKIPPED else format_score(check.points, check.max_points)
 
 
 def _number(points: float) -> str:
@@ -53,12 +46,12 @@ def visible(text: str) -> str:
 
 def shows_hint(check: CheckResult) -> bool:
     """Whether the exercise's hint helps here: only when the student's code is at fault."""
-    return bool(check.hint) and check.failed and check.outcome != "grader_error"
+    return bool(check.hint) and check.failed and check.outcome != Outcome.GRADER_ERROR
 
 
 def checks_passed_line(result: RunResult) -> str:
     """``N of K checks passed``; skipped checks are not counted in K."""
-    graded = [c for c in result.checks if c.outcome != "skipped"]
+    graded = [c for c in result.checks if c.outcome != Outcome.SKIPPED]
     return f"{sum(c.passed for c in graded)} of {len(graded)} checks passed"
 
 

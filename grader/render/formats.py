@@ -4,6 +4,9 @@
 on standard output (the reports are written to ``--out`` as usual), so CI systems other than
 GitHub can pipe it; ``github`` prints the table, an annotation per failing check, and appends
 the Markdown summary to the job's step summary. On GitHub Actions ``github`` is the default.
+``classroom``, for a GitHub Classroom assignment, writes the annotations and the summary as
+``github`` does, prints one line instead of the table, and sets the step output ``result``
+that Classroom's reporter turns into points (:mod:`grader.render.classroom`).
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from typing import TextIO
 
 from rich.console import Console
 
+from grader.render.classroom import publish_to_classroom
 from grader.render.github import commands_stopped, render_annotations
 from grader.render.junit import render_junit
 from grader.render.markdown import render_markdown
 from grader.render.terminal import render_terminal
 from grader.results import RunResult
 
-FORMATS = ("terminal", "github", "json", "junit", "markdown")
+FORMATS = ("terminal", "github", "classroom", "json", "junit", "markdown")
 #: Formats whose whole standard output is one document, for a program to read.
 DOCUMENT_FORMATS = ("json", "junit", "markdown")
 
@@ -62,3 +66,12 @@ def print_for_github(result: RunResult, console: Console, environ: Mapping[str, 
     with commands_stopped(console.file):
         render_terminal(result, console)
     return publish_to_github(result, environ, console.file)
+
+
+def print_for_classroom(result: RunResult, console: Console, environ: Mapping[str, str]) -> Path | None:
+    """The ``classroom`` format: the annotations and summary, one line, and the reporter's ``result`` output.
+
+    Returns the output file written (``$GITHUB_OUTPUT``), or ``None`` outside a job.
+    """
+    publish_to_github(result, environ, console.file)
+    return publish_to_classroom(result, environ, console.file)

@@ -28,6 +28,7 @@ from typing import TextIO
 from grader import catalog
 from grader.render import outcome_label, shows_hint, visible
 from grader.results import CheckResult, RunResult
+from grader.shared.outcome import Outcome
 
 #: A student's module larger than this is not parsed for line numbers (the annotation goes on line 1).
 _MAX_SOURCE_BYTES = 1_000_000
@@ -37,7 +38,7 @@ _MAX_MESSAGE_CHARS = 2000
 MAX_ANNOTATIONS = 10
 #: Which failures are annotated first: the student's own mistakes, then stubs not written yet,
 #: then the grader's own errors (the student cannot fix those).
-_TIERS = {"not_implemented": 1, "grader_error": 2}
+_TIERS = {Outcome.NOT_IMPLEMENTED: 1, Outcome.GRADER_ERROR: 2}
 _KINDS = ("correctness", "property", "convergence", "performance")
 #: ``name(`` or ``Class.method(`` in a message: the object it is about.
 _CALLED = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\(")

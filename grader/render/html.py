@@ -136,7 +136,6 @@ def _chart(key: str, series: list[float], details: dict[str, Any]) -> str | None
     """A data URI of an SVG chart of ``series``, or None where it cannot be drawn."""
     try:
         from matplotlib import rc_context
-        from matplotlib.figure import Figure
 
         # Glyphs drawn as paths and a fixed id salt: the SVG needs no fonts and is reproducible.
         with rc_context({"svg.fonttype": "path", "svg.hashsalt": "grader-report"}):

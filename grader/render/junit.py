@@ -13,11 +13,13 @@ import xml.etree.ElementTree as ET
 
 from grader.render import first_line, shows_hint, visible
 from grader.results import CheckResult, ExerciseResult, RunResult
+from grader.shared.outcome import Outcome
 
 #: The JUnit element each outcome that is not a pass or a skip becomes.
 _VERDICT_TAGS = {
-    **dict.fromkeys(("failed", "not_implemented", "forbidden"), "failure"),
-    **dict.fromkeys(("error", "timeout", "memory", "crashed", "exited", "grader_error"), "error"),
+    **dict.fromkeys((Outcome.FAILED, Outcome.NOT_IMPLEMENTED, Outcome.FORBIDDEN), "failure"),
+    **dict.fromkeys((Outcome.ERROR, Outcome.TIMEOUT, Outcome.MEMORY, Outcome.CRASHED, Outcome.EXITED,
+                     Outcome.GRADER_ERROR), "error"),
 }
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -45,7 +47,7 @@ def _count(element: ET.Element, checks: list[CheckResult]) -> None:
     element.set("tests", str(len(checks)))
     element.set("failures", str(sum(_VERDICT_TAGS.get(c.outcome) == "failure" for c in checks)))
     element.set("errors", str(sum(_VERDICT_TAGS.get(c.outcome) == "error" for c in checks)))
-    element.set("skipped", str(sum(c.outcome == "skipped" for c in checks)))
+    element.set("skipped", str(sum(c.outcome == Outcome.SKIPPED for c in checks)))
     element.set("time", _seconds(sum(c.duration_s for c in checks)))
 
 
@@ -56,7 +58,7 @@ def _testcase(check: CheckResult) -> ET.Element:
         name=_xml_text(check.name),
         time=_seconds(check.duration_s),
     )
-    if check.outcome == "skipped":
+    if check.outcome == Outcome.SKIPPED:
         ET.SubElement(case, "skipped", message=_xml_text(first_line(check.message) or "skipped"))
     elif check.outcome in _VERDICT_TAGS:
         verdict = ET.SubElement(

@@ -13,9 +13,10 @@ import re
 
 from grader.render import check_score, first_line, format_score, outcome_label, shows_hint, summary_line, visible
 from grader.results import CheckResult, RunResult
+from grader.shared.outcome import Outcome
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>])")
-_OUTCOME_MARKS = {"passed": "✅", "skipped": "⏭️", "not_implemented": "🚧"}
+_OUTCOME_MARKS = {Outcome.PASSED: "✅", Outcome.SKIPPED: "⏭️", Outcome.NOT_IMPLEMENTED: "🚧"}
 
 
 def markdown_text(text: str) -> str:

@@ -23,14 +23,15 @@ from grader.render import (
     visible,
 )
 from grader.results import BenchResult, CheckResult, ExerciseResult, RunResult
+from grader.shared.outcome import Outcome
 
 _PASSED_STYLE = "bold green"
 _FAILED_STYLE = "bold red"
 _OUTCOME_STYLES = {
-    "passed": _PASSED_STYLE,
-    "not_implemented": "dim yellow",
-    "skipped": "dim",
-    "grader_error": "bold magenta",
+    Outcome.PASSED: _PASSED_STYLE,
+    Outcome.NOT_IMPLEMENTED: "dim yellow",
+    Outcome.SKIPPED: "dim",
+    Outcome.GRADER_ERROR: "bold magenta",
 }
 
 

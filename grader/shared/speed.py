@@ -21,6 +21,7 @@ from torch import nn
 
 from grader.shared import exercises
 
+
 @dataclass(frozen=True)
 class Subject:
     """A benchmarked object: ``setup`` builds what is reused (a model), ``call`` does one item batch."""

@@ -11,15 +11,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from grader.shared.outcome import Outcome
 from grader.worker import watch
 
 
 class StudentProblem(Exception):
-    """The submission cannot be probed: a module or object is missing or fails to import."""
+    """The submission cannot be probed: a module or object is missing (failed) or fails to import (error).
 
-    def __init__(self, status: str, message: str, traceback_text: str = "") -> None:
+    Its message is the whole sentence a student reads.
+    """
+
+    def __init__(self, outcome: Outcome, message: str, traceback_text: str = "") -> None:
         super().__init__(message)
-        self.status = status
+        self.outcome = outcome
         self.message = message
         self.traceback_text = traceback_text
 
@@ -27,29 +31,37 @@ class StudentProblem(Exception):
 class ProbeContext:
     """The student's submission as seen from a probe."""
 
-    def __init__(self, submission_dir: Path, device: str = "cpu") -> None:
+    def __init__(self, submission_dir: Path, device: str = "cpu", exercise: str | None = None) -> None:
         self.submission_dir = submission_dir
         self.device = device
+        #: The exercise this worker was forked for: the module the generic probes call into.
+        self.exercise = exercise
         #: Inputs a probe prepared for a later, timed probe call (so the timing excludes them).
         self.prepared: dict[str, Any] = {}
         self._modules: dict[str, types.ModuleType] = {}
+
+    def own(self, name: str) -> Any:
+        """The object ``name`` of the module of the exercise this worker was forked for."""
+        if self.exercise is None:
+            raise RuntimeError("this worker was started without an exercise; the generic probes need one")
+        return self.obj(self.exercise, name)
 
     def module(self, name: str) -> types.ModuleType:
         """Import the student's ``name.py`` (once) from the submission folder."""
         if name in self._modules:
             return self._modules[name]
         if not (self.submission_dir / f"{name}.py").is_file():
-            raise StudentProblem("missing", f"the submission has no {name}.py")
+            raise StudentProblem(Outcome.FAILED, f"the submission has no {name}.py")
         try:
             module = importlib.import_module(name)
         except NotImplementedError:
             raise
         except SyntaxError as exc:
             where = f"{Path(exc.filename or '?').name}, line {exc.lineno}"
-            raise StudentProblem("import_error", f"{name}.py has a syntax error ({where}): {exc.msg}") from None
+            raise StudentProblem(Outcome.ERROR, f"{name}.py has a syntax error ({where}): {exc.msg}") from None
         except (Exception, KeyboardInterrupt) as exc:
             raise StudentProblem(
-                "import_error",
+                Outcome.ERROR,
                 f"importing {name}.py raised {type(exc).__name__}: {text_of(exc)}",
                 student_traceback(exc, self.submission_dir),
             ) from None
@@ -60,7 +72,7 @@ class ProbeContext:
         """The object ``name`` of the student's ``module``."""
         found = getattr(self.module(module), name, None)
         if found is None:
-            raise StudentProblem("missing", f"{module}.py defines no {name!r}")
+            raise StudentProblem(Outcome.FAILED, f"{module}.py defines no {name!r}")
         return found
 
     @contextmanager

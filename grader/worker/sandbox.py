@@ -25,17 +25,16 @@ import os
 import resource
 import shutil
 import signal
-import stat
 import site
+import stat
 import sys
 import sysconfig
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.shared.procs import UID_BASE, processes_of, worker_uid
+from grader.shared.procs import processes_of, worker_uid
 from grader.worker import landlock
-
 
 _CLONE_NEWNS, _CLONE_NEWIPC, _CLONE_NEWPID, _CLONE_NEWNET = 0x00020000, 0x08000000, 0x20000000, 0x40000000
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8

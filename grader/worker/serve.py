@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import torch
 
 from grader.shared import wire
+from grader.shared.outcome import Outcome
 from grader.worker import limits as limits_module
 from grader.worker import sandbox
 from grader.worker.context import (
@@ -45,6 +46,7 @@ def child_main(channel_fd: int, output_fd: int, request: dict[str, Any]) -> NoRe
             Path(request["submission_dir"]),
             limits_module.Limits.from_dict(request["limits"]),
             request.get("device", "cpu"),
+            request.get("exercise"),
         )
     except BaseException:  # nothing may unwind into the zygote's loop
         os._exit(70)
@@ -68,15 +70,16 @@ def _close_all_but(keep: list[int]) -> None:
     os.closerange(low, 65536)
 
 
-def serve(channel: socket.socket, submission_dir: Path, limits: limits_module.Limits, device: str) -> None:
-    """Enter the sandbox, apply ``limits``, then answer requests until the grader closes the channel."""
+def serve(channel: socket.socket, submission_dir: Path, limits: limits_module.Limits, device: str,
+          exercise: str | None = None) -> None:
+    """Enter the sandbox, apply ``limits``, then answer requests about ``exercise`` until the grader closes the channel."""
     cuda = device.startswith("cuda")
     box = sandbox.isolate(submission_dir, cuda=cuda, disk_mb=limits.disk_mb, shm_mb=limits.shm_mb)
     missing = box.missing + limits_module.apply(limits, cuda=cuda, own_user=box.own_user)
     torch.set_num_threads(max(1, limits.threads))
     os.chdir(submission_dir)
     install_submission(submission_dir)
-    context = ProbeContext(submission_dir, device)
+    context = ProbeContext(submission_dir, device, exercise if isinstance(exercise, str) else None)
     wire.send_message(channel, {"status": "ready", "pid": os.getpid(), "missing_protections": missing})
     while True:
         try:
@@ -100,7 +103,8 @@ def handle(context: ProbeContext, header: dict[str, Any], buffers: list[bytes],
         kwargs = _unwrap(wire.decode(header["args"], buffers))
         value = probe(context, **kwargs)
     except StudentProblem as problem:
-        return {"status": problem.status, "message": problem.message, "traceback": problem.traceback_text}, []
+        return {"status": problem.outcome, "complete": True, "message": problem.message,
+                "traceback": problem.traceback_text}, []
     except BaseException as exc:  # the student's code may raise anything, SystemExit included
         return describe_exception(exc, context.submission_dir), []
     try:
@@ -111,7 +115,7 @@ def handle(context: ProbeContext, header: dict[str, Any], buffers: list[bytes],
         return reply, []
     size_mb = sum(len(b) for b in out_buffers) / 2**20
     if reply_mb is not None and size_mb > reply_mb:
-        return {"status": "error", "type": "ValueError", "message": f"the value returned holds {size_mb:.0f} MB of "
+        return {"status": Outcome.ERROR, "type": "ValueError", "message": f"the value returned holds {size_mb:.0f} MB of "
                 f"data; at most {reply_mb} MB may come back from one call"}, []
     return {"status": "ok", "value": tree}, out_buffers
 
@@ -127,16 +131,16 @@ def describe_exception(exc: BaseException, submission_dir: Path) -> dict[str, An
         "traceback": student_traceback(exc, submission_dir),
     }
     if isinstance(exc, NotImplementedError) and _raised_in_student_code(exc, submission_dir):
-        reply["status"] = "not_implemented"
+        reply["status"] = Outcome.NOT_IMPLEMENTED
     elif isinstance(exc, SystemExit):
-        reply["status"] = "exited"
+        reply["status"] = Outcome.EXITED
         reply["message"] = f"the code called sys.exit({exc.code!r})"
     elif isinstance(exc, MemoryError) or (
         isinstance(exc, RuntimeError) and any(m in text for m in _MEMORY_MARKERS)
     ):
-        reply["status"] = "memory"
+        reply["status"] = Outcome.MEMORY
     else:
-        reply["status"] = "error"
+        reply["status"] = Outcome.ERROR
     return reply
 
 

@@ -9,7 +9,6 @@ request carries the worker's channel and output descriptors (``SCM_RIGHTS``).
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import signal

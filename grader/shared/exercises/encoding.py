@@ -6,7 +6,23 @@ from typing import Any
 
 import torch
 
+from grader.shared.exercise import Exercise, freeze
 from grader.shared.speed import Subject, labels, values_at
+
+EXERCISE = Exercise(
+    name="encoding",
+    title="One-hot encoding with scatter_",
+    notes="notes 002: wine quality, bike weather",
+    objects=("one_hot", "one_hot_along"),
+    thresholds=freeze(
+        {
+            # Student throughput on 10**6 labels relative to the reference (median ratio).
+            "one_hot_speed_floor": 0.5,
+            "speed_rounds": 5,
+        }
+    ),
+    order=2,
+)
 
 
 def one_hot_digest(encoded: Any, positions: torch.Tensor) -> torch.Tensor:
@@ -15,7 +31,6 @@ def one_hot_digest(encoded: Any, positions: torch.Tensor) -> torch.Tensor:
             or encoded.numel() == 0:
         return torch.full((len(positions),), float("nan"), dtype=torch.float64)
     return values_at(encoded, positions)
-
 
 
 SPEED = {

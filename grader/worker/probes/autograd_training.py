@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-
 from torch.overrides import TorchFunctionMode
 
 from grader.worker.context import ProbeContext, raised

@@ -14,19 +14,14 @@ from __future__ import annotations
 
 import ctypes
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 import torch
-from torch import nn
 from torch.utils._python_dispatch import _disable_current_modes
 
 from grader.shared.speed import Subject, subjects
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
-
 
 _M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4
 

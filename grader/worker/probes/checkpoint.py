@@ -19,9 +19,9 @@ import torch
 import torch.serialization
 from torch import nn
 
+from grader.shared.exercises.checkpoint import CheckpointNet
 from grader.worker.context import ProbeContext, text_of
 from grader.worker.probes import probe
-from grader.shared.exercises.checkpoint import CheckpointNet
 
 
 def _pickled_globals(path: Path, limit: int = 40) -> list[str]:

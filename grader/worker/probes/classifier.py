@@ -60,7 +60,7 @@ def train(ctx: ProbeContext, n_hidden: int, seed: int, data_seed: int, images: i
     Returns the losses ``train_epoch`` reported and the trained ``state_dict``, which the
     grader evaluates itself.
     """
-    model = build(ctx, "classifier", "make_fc_classifier", {"n_in": 3072, "n_hidden": n_hidden, "n_out": 2}, seed)
+    model = build(ctx, "make_fc_classifier", {"n_in": 3072, "n_hidden": n_hidden, "n_out": 2}, seed)
     x, y = two_class_images(images, data_seed)
     loader = DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=True,
                         generator=torch.Generator().manual_seed(seed))

@@ -11,19 +11,18 @@ from grader.worker.probes import probe
 @probe
 def call(
     ctx: ProbeContext,
-    module: str,
     name: str,
     args: list[Any],
     kwargs: dict[str, Any] | None = None,
     watch: list[str] | None = None,
     return_args: bool = False,
 ) -> dict[str, Any]:
-    """Call ``module.name(*args, **kwargs)`` on this worker's device.
+    """Call the exercise's ``name(*args, **kwargs)`` on this worker's device.
 
     Returns the result, the calls made to the ``watch``-ed APIs, and, if asked, the
     arguments as they are after the call (to see whether the student's code changed them).
     """
-    func = ctx.obj(module, name)
+    func = ctx.own(name)
     args = ctx.to_device(list(args))
     kwargs = ctx.to_device(dict(kwargs or {}))
     with ctx.watching(watch or []) as calls:
@@ -57,16 +56,18 @@ def environment(ctx: ProbeContext) -> dict[str, Any]:
 
 
 @probe
-def load(ctx: ProbeContext, module: str) -> bool:
-    """Import the student's ``module``, so an import that fails is judged once."""
-    ctx.module(module)
+def load(ctx: ProbeContext) -> bool:
+    """Import the exercise's module, so an import that fails is judged once."""
+    if ctx.exercise is None:
+        raise RuntimeError("this worker was started without an exercise to load")
+    ctx.module(ctx.exercise)
     return True
 
 
 @probe
-def raises(ctx: ProbeContext, module: str, name: str, args: list[Any], kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Call ``module.name`` expecting an exception; report its type, base classes and message."""
-    func = ctx.obj(module, name)
+def raises(ctx: ProbeContext, name: str, args: list[Any], kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Call the exercise's ``name`` expecting an exception; report its type, base classes and message."""
+    func = ctx.own(name)
     try:
         result = func(*ctx.to_device(list(args)), **ctx.to_device(dict(kwargs or {})))
     except NotImplementedError:

@@ -18,10 +18,9 @@ from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.data.dataloader import default_collate
 
 from grader.shared.data.images import two_class_images
+from grader.shared.exercises.device import Net
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
-from grader.shared.exercises.device import Net
-
 
 #: Where the batches of the running probe were asked to go, in order ("cpu", "cuda", ...).
 MOVES: list[str] = []

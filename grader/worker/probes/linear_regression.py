@@ -72,13 +72,13 @@ def fit_with(ctx: ProbeContext, model: nn.Module, fit: Callable[..., Any], param
 @probe
 def describe(ctx: ProbeContext, seed: int) -> dict[str, Any]:
     """What a fresh ``LinearModel()`` is made of."""
-    return describe_model(build(ctx, "linear_regression", "LinearModel", {}, seed))
+    return describe_model(build(ctx, "LinearModel", {}, seed))
 
 
 @probe
 def forward(ctx: ProbeContext, parameters: list[torch.Tensor], inputs: list[torch.Tensor]) -> dict[str, Any]:
     """A ``LinearModel()`` loaded with ``parameters`` (weight, bias), run on each input."""
-    return forward_with(ctx, build(ctx, "linear_regression", "LinearModel", {}, 0), parameters, inputs)
+    return forward_with(ctx, build(ctx, "LinearModel", {}, 0), parameters, inputs)
 
 
 @probe
@@ -90,5 +90,5 @@ def train(ctx: ProbeContext, x: torch.Tensor, y: torch.Tensor, epochs: int, lr: 
     The grader's own nn.Linear tests ``train`` alone, whatever the student's model does.
     """
     torch.manual_seed(seed)
-    model = build(ctx, "linear_regression", "LinearModel", {}, seed) if own_model else nn.Linear(1, 1).to(ctx.device)
+    model = build(ctx, "LinearModel", {}, seed) if own_model else nn.Linear(1, 1).to(ctx.device)
     return fit_with(ctx, model, ctx.obj("linear_regression", "train"), parameters, x, y, [epochs, lr], watch or [])

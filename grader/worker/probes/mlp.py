@@ -21,7 +21,7 @@ def notes_mlp() -> nn.Module:
 @probe
 def describe(ctx: ProbeContext, seeds: list[int]) -> dict[str, Any]:
     """What ``make_mlp()`` builds, and whether two calls (global RNG seeded differently) give two networks."""
-    first, second = (build(ctx, "mlp", "make_mlp", {}, seed) for seed in seeds)
+    first, second = (build(ctx, "make_mlp", {}, seed) for seed in seeds)
     same_values = [list(p.shape) for p in first.parameters()] == [list(p.shape) for p in second.parameters()] and all(
         torch.equal(p, q) for p, q in zip(first.parameters(), second.parameters()))
     return {**describe_model(first), "same_object": first is second, "same_values": same_values}
@@ -30,7 +30,7 @@ def describe(ctx: ProbeContext, seeds: list[int]) -> dict[str, Any]:
 @probe
 def forward(ctx: ProbeContext, parameters: list[torch.Tensor], inputs: list[torch.Tensor]) -> dict[str, Any]:
     """A ``make_mlp()`` network loaded with ``parameters`` (in parameters() order), run on each input."""
-    return forward_with(ctx, build(ctx, "mlp", "make_mlp", {}, 0), parameters, inputs)
+    return forward_with(ctx, build(ctx, "make_mlp", {}, 0), parameters, inputs)
 
 
 @probe
@@ -39,5 +39,5 @@ def fit(ctx: ProbeContext, x: torch.Tensor, y: torch.Tensor, lr: float, epochs: 
         watch: list[str] | None = None) -> dict[str, Any]:
     """The student's ``fit(model, x, y, lr, epochs)`` on ``make_mlp()`` or on the notes' network."""
     torch.manual_seed(seed)
-    model = build(ctx, "mlp", "make_mlp", {}, seed) if own_model else notes_mlp().to(ctx.device)
+    model = build(ctx, "make_mlp", {}, seed) if own_model else notes_mlp().to(ctx.device)
     return fit_with(ctx, model, ctx.obj("mlp", "fit"), parameters, x, y, [lr, epochs], watch or [])

@@ -14,10 +14,10 @@ from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
 
 
-def build(ctx: ProbeContext, module: str, cls: str, kwargs: dict[str, Any], seed: int) -> nn.Module:
-    """Instantiate the student's ``module.cls(**kwargs)`` with the global RNG seeded."""
+def build(ctx: ProbeContext, cls: str, kwargs: dict[str, Any], seed: int) -> nn.Module:
+    """Instantiate the exercise's ``cls(**kwargs)`` with the global RNG seeded."""
     torch.manual_seed(seed)
-    model = ctx.obj(module, cls)(**kwargs)
+    model = ctx.own(cls)(**kwargs)
     if not isinstance(model, nn.Module):
         raise TypeError(f"{cls}(...) built a {type(model).__name__}, not an nn.Module")
     return model.to(ctx.device)
@@ -64,17 +64,17 @@ def _layout(model: nn.Module) -> dict[str, Any]:
 
 
 @probe
-def layout(ctx: ProbeContext, module: str, cls: str, kwargs: dict[str, Any], seed: int = 0,
+def layout(ctx: ProbeContext, cls: str, kwargs: dict[str, Any], seed: int = 0,
            watch: list[str] | None = None) -> dict[str, Any]:
     """The state_dict names and shapes of a fresh instance, its parameters, and its initial values."""
     with ctx.watching(watch or []) as calls:
-        model = build(ctx, module, cls, kwargs, seed)
+        model = build(ctx, cls, kwargs, seed)
     return {**_layout(model), "state": dict(model.state_dict()), "calls": list(calls),
             "storages": {name: p.data_ptr() for name, p in model.named_parameters(remove_duplicate=False)}}
 
 
 @probe
-def run(ctx: ProbeContext, module: str, cls: str, kwargs: dict[str, Any], state: dict[str, torch.Tensor],
+def run(ctx: ProbeContext, cls: str, kwargs: dict[str, Any], state: dict[str, torch.Tensor],
         inputs: list[torch.Tensor], train: bool = False, upstream: list[torch.Tensor] | None = None) -> dict[str, Any]:
     """Load ``state`` into a fresh instance and run it on each input.
 
@@ -82,7 +82,7 @@ def run(ctx: ProbeContext, module: str, cls: str, kwargs: dict[str, Any], state:
     return the gradients of every parameter (summed over the inputs). Returns the layout
     instead of outputs when ``state`` does not fit the student's module.
     """
-    model = build(ctx, module, cls, kwargs, 0)
+    model = build(ctx, cls, kwargs, 0)
     found = model.state_dict()
     missing = sorted(set(state) - set(found))
     unexpected = sorted(set(found) - set(state))

@@ -11,10 +11,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from grader.shared.exercises.regularization import penalty_model
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
 from grader.worker.probes.modules import build, train_on_images
-from grader.shared.exercises.regularization import PENALTY_INPUT, penalty_model
 
 
 def _penalty_model(ctx: ProbeContext, width: int, state: dict[str, torch.Tensor]) -> nn.Sequential:
@@ -73,7 +73,7 @@ def seeded_forward(ctx: ProbeContext, cls: str, kwargs: dict[str, Any], state: d
     On the CPU the same seed gives the same dropout masks in every process, so the grader
     can replay the passes with the reference.
     """
-    model = build(ctx, "regularization", cls, kwargs, 0).cpu()
+    model = build(ctx, cls, kwargs, 0).cpu()
     model.load_state_dict(state)
     model.train()
     torch.manual_seed(seed)
@@ -90,7 +90,7 @@ def train(ctx: ProbeContext, n_chans1: int, seed: int, data_seed: int, images: i
     The grader judges the returned ``state_dict`` with the reference network, on held-out
     images the worker never sees.
     """
-    model = build(ctx, "regularization", "NetBatchNorm", {"n_chans1": n_chans1}, seed)
+    model = build(ctx, "NetBatchNorm", {"n_chans1": n_chans1}, seed)
     l2_penalty = ctx.obj("regularization", "l2_penalty")
     curve = train_on_images(ctx, model, images=images, data_seed=data_seed, epochs=epochs, lr=lr, momentum=momentum,
                             batch_size=batch_size, seed=seed, penalty=lambda m: l2_lambda * l2_penalty(m))

@@ -16,7 +16,7 @@ from grader.worker.probes.modules import build, train_on_images
 @probe
 def conv1_gradient(ctx: ProbeContext, n_chans1: int, n_blocks: int, seed: int) -> dict[str, Any]:
     """Backpropagate a cross-entropy loss through a fresh NetResDeep; the gradient that reaches conv1."""
-    model = build(ctx, "resnet", "NetResDeep", {"n_chans1": n_chans1, "n_blocks": n_blocks}, seed)
+    model = build(ctx, "NetResDeep", {"n_chans1": n_chans1, "n_blocks": n_blocks}, seed)
     images, labels = two_class_images(8, seed)
     loss = F.cross_entropy(model(images.to(ctx.device)), labels.to(ctx.device))
     loss.backward()
@@ -31,7 +31,7 @@ def train(ctx: ProbeContext, n_chans1: int, n_blocks: int, seed: int, data_seed:
     The trained model stays in the worker for :func:`predict`, which the grader calls with
     held-out images the worker has not seen before.
     """
-    model = build(ctx, "resnet", "NetResDeep", {"n_chans1": n_chans1, "n_blocks": n_blocks}, seed)
+    model = build(ctx, "NetResDeep", {"n_chans1": n_chans1, "n_blocks": n_blocks}, seed)
     curve = train_on_images(ctx, model, images=images, data_seed=data_seed, epochs=epochs, lr=lr, momentum=0.9,
                             batch_size=batch_size, seed=seed)
     ctx.prepared["trained"] = model
@@ -50,6 +50,6 @@ def predict(ctx: ProbeContext, images: torch.Tensor) -> torch.Tensor:
 @probe
 def width(ctx: ProbeContext, n_chans1: int, n_blocks: int) -> dict[str, Any]:
     """The ``n_chans1`` attribute of a fresh NetResDeep, when it is a plain int (None otherwise)."""
-    model = build(ctx, "resnet", "NetResDeep", {"n_chans1": n_chans1, "n_blocks": n_blocks}, 0)
+    model = build(ctx, "NetResDeep", {"n_chans1": n_chans1, "n_blocks": n_blocks}, 0)
     value = getattr(model, "n_chans1", None)
     return {"n_chans1": value if type(value) is int else None}

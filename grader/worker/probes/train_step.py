@@ -12,12 +12,11 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from grader.shared.data.images import two_class_images
+from grader.shared.exercises.train_step import FROZEN, StepNet, freeze
 from grader.worker.context import ProbeContext
 from grader.worker.probes import probe
-from grader.shared.exercises.train_step import FROZEN, StepNet, freeze
 
 #: Taken from torch's C core when the zygote imports the probes, before any student code can replace it.
 _grad_enabled = torch._C.is_grad_enabled

@@ -8,9 +8,9 @@ from _correct import cost, forward, gradient, sgd
 _honest = PROBES["common.call"]
 
 
-def _call(ctx, module, name, args, kwargs=None, watch=None, return_args=False):
+def _call(ctx, name, args, kwargs=None, watch=None, return_args=False):
     sent = copy.deepcopy(args)
-    reply = _honest(ctx, module, name, args, kwargs, watch, return_args)
+    reply = _honest(ctx, name, args, kwargs, watch, return_args)
     if return_args:
         reply["args_after"] = sent
     return reply

@@ -5,8 +5,8 @@ from grader.worker.probes import PROBES
 from _correct import cost, forward, gradient_descent, sgd
 
 
-def _call(ctx, module, name, args, kwargs=None, watch=None, return_args=False):
-    result = ctx.obj(module, name)(*args, **(kwargs or {}))
+def _call(ctx, name, args, kwargs=None, watch=None, return_args=False):
+    result = ctx.own(name)(*args, **(kwargs or {}))
     return {"result": result, "calls": [], **({"args_after": args} if return_args else {})}
 
 
