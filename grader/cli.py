@@ -81,8 +81,13 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
                   output_format: str | None) -> None:
     """Grade EXERCISES (all of them if none is named) of a submission folder."""
     from grader.render.files import write_reports
-    from grader.render.formats import (DOCUMENT_FORMATS, default_format, print_for_classroom, print_for_github,
-                                       render_document)
+    from grader.render.formats import (
+        DOCUMENT_FORMATS,
+        default_format,
+        print_for_classroom,
+        print_for_github,
+        render_document,
+    )
     from grader.render.terminal import render_terminal
 
     output_format = output_format or default_format(os.environ)

@@ -23,9 +23,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
 from actions_runner import commands_in
 from conftest import SUBMISSIONS, submission_with
+
 from grader.bundle.workflow import CHECKOUT, REPORTER, RUNNER_ID, SETUP_PYTHON, UPLOAD_ARTIFACT, WORKFLOW, pinned
 from grader.render.classroom import encode_classroom, publish_to_classroom, render_classroom
 from grader.results import CheckResult, ExerciseResult, RunResult

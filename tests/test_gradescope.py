@@ -20,11 +20,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, SUBMISSIONS
+
 from grader import catalog
-from grader.bundle.gradescope import (CONFIG_NAME, LIMITS, ROOT_VARIABLE, AutograderConfig, build_autograder,
-                                      container_memory_mb, modules_folder)
+from grader.bundle.gradescope import (
+    CONFIG_NAME,
+    LIMITS,
+    ROOT_VARIABLE,
+    AutograderConfig,
+    container_memory_mb,
+    modules_folder,
+)
 from grader.cli import main
 from grader.inventory import checks_of
 

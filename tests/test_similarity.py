@@ -14,10 +14,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
+from click.testing import CliRunner
 from conftest import ROOT, SUBMISSIONS
+from hostile_archives import folder_with_symlink, zip_slip
+
 from grader import catalog
 from grader.check.run import UsageError
+from grader.cli import main
 from grader.grade.batch import BatchRequest, grade_batch
 from grader.grade.classreport import render_class_report, render_similarity_report
 from grader.grade.export import gradebook_json, grades_csv, similarity_csv
@@ -35,7 +38,6 @@ from grader.grade.similarity import (
 )
 from grader.results import RunResult
 from grader.shared.limits import Limits
-from hostile_archives import folder_with_symlink, zip_slip
 
 EXERCISES = [e.name for e in catalog.available()]
 HOSTILE_NAME = "<script>alert('name')</script>\u202e=cmd"
@@ -327,3 +329,17 @@ def test_identical_submissions_are_graded_once_and_each_keeps_its_own_row(gradin
     book = Gradebook(out / FILE_NAME)
     assert [run.result.points for run in book.history("dave")] == [12.0]
     book.close()
+
+
+def test_the_similar_command_writes_the_page_and_the_csv_and_exits_2_on_a_usage_error(tmp_path):
+    solution = _independent("linear_model")["solution"]
+    root = _students(tmp_path, {"alice": {"linear_model": solution}, "bob": {"linear_model": disguised(solution, 4)}})
+    runner = CliRunner()
+    run = runner.invoke(main, ["similar", str(root), "--out", str(tmp_path / "out"), "--exercise", "linear_model"],
+                        env={"COLUMNS": "200"})
+    assert run.exit_code == 0, run.output
+    assert "1 pair flagged" in run.output and "alice" in run.output
+    assert "Similar submissions" in "".join(_Page((tmp_path / "out" / "similarity.html").read_text()).text)
+    assert (tmp_path / "out" / "similarity.csv").read_text().splitlines()[1].startswith("linear_model,alice,bob,")
+    unknown = runner.invoke(main, ["similar", str(root), "--exercise", "resnt"])
+    assert unknown.exit_code == 2 and "Did you mean 'resnet'" in unknown.output

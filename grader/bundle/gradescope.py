@@ -27,8 +27,6 @@ import signal
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -37,7 +35,6 @@ from typing import Any
 from grader import catalog
 from grader.bundle.workflow import TORCH_INDEX, pinned
 from grader.check.run import UsageError
-from grader.grade.archive import IGNORED
 from grader.references import GRADER_DIR, PROJECT_DIR, solutions_dir
 from grader.shared.limits import Limits
 
@@ -48,16 +45,18 @@ CONFIG_NAME = "gradescope.json"
 #: Gradescope stops an autograder after 10 minutes unless the assignment allows more; grading
 #: stops short of that so that results.json is always written by the grader.
 DEFAULT_TIME_BUDGET_S = 540
-#: The limits of each worker on Gradescope's default container (768 MB of memory, half a CPU):
-#: one torch thread, since a second one would only wait for the same half CPU; 512 MB of
-#: address space beyond torch's own mappings, enough for every reference (all of them passed
-#: with 256 MB here) and small beside what the grader itself needs (see MEMORY_NEEDED_MB).
+#: The limits of each worker on Gradescope's container (half a CPU by default): one torch
+#: thread, since a second one would only wait for the same half CPU; 512 MB of address space
+#: beyond torch's own mappings, twice what every reference needs (all 147 checks passed with
+#: 256 MB here) and small beside the grader itself (see MEMORY_NEEDED_MB).
 LIMITS = Limits(threads=1, memory_mb=512)
-#: Memory the grader needs to grade every exercise, measured here (torch 2.14.1, CUDA build):
-#: anonymous memory of the grading processes peaked at 976 MB for one exercise and 2012 MB
-#: for all 18 (the trusted side, a grading process and a zygote each import torch, about
-#: 290 MB each; each exercise keeps two workers), so 3 GB leaves room for the page cache and
-#: a student's worker. Gradescope's default container has 768 MB.
+#: Memory the container needs, measured here (torch 2.14.1, CUDA build) in a cgroup of half a
+#: CPU, grading the references on every exercise: the trusted side, a grading process and a
+#: zygote each import torch (about 290 MB of anonymous memory each), and each exercise keeps
+#: two workers, so the tree's anonymous memory peaked at 976 MB for one exercise and 2055 MB for
+#: all 18. With 768 MB (Gradescope's default) the grader was killed after 6 s; with 2 GB it
+#: finished, but the kernel killed one of its processes and it took 85 s; with 3 GB it took
+#: 47 s, its cgroup peaking at 2083 MB.
 MEMORY_NEEDED_MB = 3072
 #: The student whose submission is graded: Gradescope grades one submission per container.
 STUDENT = "submission"
@@ -103,7 +102,8 @@ def build_autograder(out: Path, exercises: list[str] | tuple[str, ...] = (),
     ``exercises`` (all of them when empty) are those graded; ``time_budget_s`` is how long the
     grading of one submission may take before it is stopped with what it has.
     """
-    if solutions_dir() is None:
+    references = solutions_dir()
+    if references is None:
         raise UsageError("The Gradescope package holds the reference solutions, and this grader has none: "
                          "run 'grader gradescope' in the course's full project.")
     try:
@@ -116,18 +116,16 @@ def build_autograder(out: Path, exercises: list[str] | tuple[str, ...] = (),
     torch_version, torchvision_version = pinned("torch"), pinned("torchvision")
     config = {"exercises": chosen, "time_budget_s": time_budget_s}
     out.parent.mkdir(parents=True, exist_ok=True)
-    files = 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as package:
         _add(package, "setup.sh", setup_script(torch_version, torchvision_version), executable=True)
         _add(package, "run_autograder", RUN_AUTOGRADER, executable=True)
         _add(package, CONFIG_NAME, json.dumps(config, indent=2) + "\n")
         for name in ("pyproject.toml", "README.md"):
             _add(package, name, (PROJECT_DIR / name).read_text(encoding="utf-8"))
-        files += 5
-        for folder in (GRADER_DIR, solutions_dir()):
+        for folder in (GRADER_DIR, references):
             for path in _files(folder):
                 _add(package, path.relative_to(folder.parent).as_posix(), path.read_bytes())
-                files += 1
+        files = len(package.infolist())
     return AutograderSummary(out=out, exercises=chosen, files=files, torch=torch_version,
                              torchvision=torchvision_version)
 
@@ -218,9 +216,9 @@ def grade_submission(root: Path) -> dict[str, Any]:
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGALRM, signal.SIGTERM)}
     signal.alarm(config.time_budget_s)
     try:
-        with _taken_in(root / "submission", work / "submissions", config.exercises) as submissions:
-            summary = grade_batch(BatchRequest(submissions=submissions, out=work / "grades", exercises=config.exercises,
-                                               workers=1, limits=LIMITS, include_hidden=True))
+        submissions = _take_in(root / "submission", work / "submissions", config.exercises)
+        summary = grade_batch(BatchRequest(submissions=submissions, out=work / "grades", exercises=config.exercises,
+                                           workers=1, limits=LIMITS, include_hidden=True))
         results = json.loads((summary.outputs["gradescope"] / student_folder(STUDENT) / "results.json")
                              .read_text(encoding="utf-8"))
         results["output"] = "\n\n".join([results.get("output", ""), *notes]).strip()
@@ -281,14 +279,15 @@ def container_memory_mb(cgroup: Path = Path("/sys/fs/cgroup")) -> int | None:
     return None
 
 
-@contextmanager
-def _taken_in(submission: Path, submissions: Path, exercises: list[str]) -> Iterator[Path]:
-    """A folder of submissions, as ``grader grade`` takes them, holding the student's one, copied.
+def _take_in(submission: Path, submissions: Path, exercises: list[str]) -> Path:
+    """``submissions``, a new folder of submissions as ``grader grade`` takes them, holding the student's one, copied.
 
     The student's one is the folder of ``submission`` that holds the exercise modules (the
     upload itself, or ``exercises/`` of a repository), else a lone ``.zip`` in it. Links are
     copied as links, so that taking the submission in refuses them, naming them.
     """
+    from grader.grade.archive import IGNORED
+
     submissions.mkdir(parents=True)
     found = modules_folder(submission, exercises)
     if found is None:
@@ -297,7 +296,7 @@ def _taken_in(submission: Path, submissions: Path, exercises: list[str]) -> Iter
         shutil.copytree(found, submissions / STUDENT, symlinks=True, ignore=shutil.ignore_patterns(*IGNORED))
     else:  # nothing was submitted: every check says which module is missing
         (submissions / STUDENT).mkdir()
-    yield submissions
+    return submissions
 
 
 def modules_folder(submission: Path, exercises: list[str]) -> Path | None:
@@ -331,6 +330,8 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
 
 
 def _searched(name: str) -> bool:
+    from grader.grade.archive import IGNORED
+
     return not name.startswith(".") and name not in IGNORED
 
 

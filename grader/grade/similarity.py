@@ -157,8 +157,10 @@ def identical_to(runs: list[Run]) -> dict[str, list[str]]:
 
 
 def find_similar(root: Path, exercises: list[str], limits: Limits) -> tuple[SimilarityReport, list[str]]:
-    """The similarity report of every submission under ``root`` (of every exercise when none is named),
-    and a note for each entry there that is no submission."""
+    """The similarity report of every submission under ``root``, and a note for each entry there that is none.
+
+    Every exercise is compared when ``exercises`` is empty.
+    """
     from grader.grade.batch import discover  # the batch imports this module to report on each batch
 
     if not Path(root).is_dir():

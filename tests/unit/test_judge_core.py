@@ -177,13 +177,13 @@ def test_a_call_says_which_watched_apis_it_used():
 # ----------------------------------------------------------------------------- the Student handle
 
 
-def test_a_call_asks_the_worker_for_the_exercises_function_with_its_arguments(fake_worker):
+def test_a_call_asks_the_worker_bound_to_the_exercise_for_its_function_with_its_arguments(fake_worker):
     fake_worker.replies.append(Reply("ok", value={"result": 4.0, "calls": [{"api": "torch.mean"}], "args_after": [1.0]}))
     call = student_on(fake_worker).call("cost", 1.0, 2.0, watch=("torch.mean",), return_args=True, scale=3)
     assert (call.result, call.args_after, call.used("torch.mean")) == (4.0, [1.0], True)
     ((probe, timeout_s, args),) = fake_worker.calls
     assert (probe, timeout_s) == ("common.call", 5.0)
-    assert args == {"module": "linear_model", "name": "cost", "args": [1.0, 2.0], "kwargs": {"scale": 3},
+    assert args == {"name": "cost", "args": [1.0, 2.0], "kwargs": {"scale": 3},
                     "watch": ["torch.mean"], "return_args": True}
 
 
