@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader.shared.limits import Limits
 from grader.check.launcher import start_launcher
+from grader.shared.limits import Limits
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 CALLS = 300

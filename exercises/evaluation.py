@@ -8,7 +8,7 @@ Check your work with ``grader check evaluation``.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import torch
 from torch import Tensor, nn

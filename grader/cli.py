@@ -162,7 +162,14 @@ def grade_command(submissions: Path, out: Path, workers: int | None, timeout: fl
                   seed: int | None) -> None:
     """Grade every submission under SUBMISSIONS (a folder or a .zip per student) into a gradebook."""
     from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from grader.grade.batch import BatchRequest, grade_batch
     from grader.grade.batch import Progress as BatchProgress

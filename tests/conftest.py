@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from grader.check.launcher import Spawner, Zygote, start_launcher
 from grader.check.run import CheckRequest, run_checks
 from grader.grade.pool import GradingPool
 from grader.results import RunResult
-from grader.check.launcher import Zygote, Spawner, start_launcher
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBMISSIONS = Path(__file__).parent / "submissions"

@@ -7,11 +7,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+from hostile_archives import REFERENCE, REJECTED, folder_deep
+
 from grader.grade.archive import MAX_DEPTH, MAX_NAME_BYTES, Rejected, content_hash, stage
 from grader.shared.limits import Limits
-from hostile_archives import REFERENCE, REJECTED, folder_deep
 
 
 @pytest.mark.parametrize("name", sorted(REJECTED))

@@ -12,16 +12,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SUBMISSIONS
+from hostile_archives import zip_slip
 
 import grader.grade.batch
-from conftest import ROOT, SUBMISSIONS
-from grader.grade.batch import BatchRequest, Submission, _judged, grade_batch
 from grader.check.run import UsageError
+from grader.grade.batch import BatchRequest, Submission, _judged, grade_batch
 from grader.grade.gradebook import FILE_NAME, Batch, Gradebook
 from grader.grade.pool import Job, JobDone
 from grader.results import CheckResult
 from grader.shared.limits import Limits
-from hostile_archives import zip_slip
 
 REFERENCE = ROOT / "solutions" / "linear_model.py"
 WRONG = SUBMISSIONS / "linear_model" / "gradient_no_factor_2.py"  # 7 of 12 points

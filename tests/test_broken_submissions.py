@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from conftest import SUBMISSIONS
+
 from grader.shared.limits import Limits
 
 BROKEN = SUBMISSIONS / "broken"

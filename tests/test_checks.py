@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from conftest import ROOT, SUBMISSIONS, outcomes, submission_with
+
 from grader import catalog
 from grader.inventory import checks_of
 

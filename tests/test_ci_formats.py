@@ -10,10 +10,10 @@ from pathlib import Path
 
 import cmarkgfm
 import pytest
-from junitparser import Error, Failure, JUnitXml
-
 from actions_runner import commands_in
 from conftest import ROOT, SUBMISSIONS, submission_with
+from junitparser import Error, Failure, JUnitXml
+
 from grader.render.formats import default_format, print_for_github, publish_to_github, render_document
 from grader.render.github import MAX_ANNOTATIONS, escape_data, escape_property, inert, render_annotations
 from grader.render.markdown import render_markdown

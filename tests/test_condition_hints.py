@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT
+
 from grader.judge.core import Verdict, fail, hinting
 
 

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SUBMISSIONS
+
 from grader.grade.gradebook import FILE_NAME, Gradebook, GradebookError
 from grader.results import CheckResult, ExerciseResult, RunResult
 

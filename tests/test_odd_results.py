@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from odd_results import ODD_VALUES, odd_submission
 
 from grader import catalog
-from odd_results import ODD_VALUES, odd_submission
 
 EXERCISES = [e.name for e in catalog.EXERCISES]
 

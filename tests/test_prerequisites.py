@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SUBMISSIONS, submission_with
+
 from grader import catalog, inventory
 
 

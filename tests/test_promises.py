@@ -15,8 +15,8 @@ import re
 from typing import NamedTuple
 
 import pytest
-
 from conftest import SUBMISSIONS
+
 from grader import catalog
 from grader.inventory import checks_of
 

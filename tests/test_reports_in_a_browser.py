@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser import chromium, seen
-from grader.grade.gradebook import Run
+
 from grader.grade.classreport import render_class_report
+from grader.grade.gradebook import Run
 from grader.render.html import render_html
 from grader.results import CheckResult, ExerciseResult, RunResult
 

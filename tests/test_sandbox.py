@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-from grader.worker import landlock, limits, sandbox
+
 from grader.shared.limits import Limits
+from grader.worker import landlock, limits, sandbox
 
 PROBED = '''
 import os, socket, torch

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.judge import static
 from grader.checks.test_encoding import FORBIDDEN
 from grader.checks.test_linear_model import AUTOGRAD_APIS
+from grader.judge import static
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBMISSIONS = ROOT / "tests" / "submissions"

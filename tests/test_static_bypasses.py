@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.judge import static
 from grader.checks.test_encoding import FORBIDDEN
+from grader.judge import static
 
 API = tuple(FORBIDDEN)
 

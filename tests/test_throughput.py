@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from conftest import ROOT, SUBMISSIONS
+
 from grader import catalog
+from grader.check.session import SubmissionSession
 from grader.judge import throughput
 from grader.judge.core import Verdict
-from grader.check.session import SubmissionSession
 from grader.shared.limits import Limits
 from solutions import encoding as reference_encoding
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader.shared.limits import Limits
 from grader.check.launcher import WorkerDied, start_launcher
+from grader.shared.limits import Limits
 
 STUDENT = '''
 import os, time, torch

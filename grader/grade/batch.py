@@ -30,16 +30,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import catalog, inventory
-from grader.grade.archive import IGNORED, Rejected, content_hash, stage
 from grader.check.run import UsageError, grader_version
+from grader.grade.archive import IGNORED, Rejected, content_hash, stage
 from grader.grade.export import write_exports
-from grader.grade.gradebook import Batch, Gradebook, GradebookError, FILE_NAME
+from grader.grade.gradebook import FILE_NAME, Batch, Gradebook, GradebookError
 from grader.grade.pool import GradingPool, Job, JobDone
 from grader.grade.similarity import similarity_report
 from grader.results import CheckResult, ExerciseResult, RunResult
-from grader.visible import visible_name
 from grader.shared.limits import Limits
 from grader.shared.outcome import Outcome
+from grader.visible import visible_name
 
 log = logging.getLogger(__name__)
 
@@ -322,7 +322,7 @@ def _unfinished(submission: Submission, batch: Batch, exercises: list[str], incl
         results.append(ExerciseResult(name=name, title=exercise.title, checks=checks))
     return RunResult(
         submission=submission.source,
-        started_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        started_at=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         duration_s=0.0,
         grader_version=grader_version(),
         seed=_seed(batch.seed, submission.student),

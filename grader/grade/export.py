@@ -25,15 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from grader import catalog
-from grader.grade.gradebook import Run
-from grader.render import first_line, outcome_label, shows_hint
 from grader.grade.classreport import render_class_report, render_similarity_report
+from grader.grade.gradebook import Run
 from grader.grade.similarity import SimilarityReport, identical_to
+from grader.render import first_line, outcome_label, shows_hint
 from grader.render.html import render_html
 from grader.render.junit import render_junit
 from grader.results import SCHEMA_VERSION
-from grader.visible import visible_name
 from grader.shared.outcome import Outcome
+from grader.visible import visible_name
 
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9_.-]")
 _PREFIX_CHARS = 48

@@ -11,6 +11,7 @@ import pytest
 from grader import catalog, inventory, references
 from grader.judge.core import check
 
+
 @pytest.fixture
 def toy_exercise(monkeypatch) -> catalog.Exercise:
     """An exercise whose checks module is built here: two checks, a test without metadata, a helper."""

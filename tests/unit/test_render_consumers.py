@@ -9,7 +9,15 @@ from html.parser import HTMLParser
 import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
-from grader.render import check_score, checks_passed_line, first_line, format_score, outcome_label, shows_hint, summary_line
+from grader.render import (
+    check_score,
+    checks_passed_line,
+    first_line,
+    format_score,
+    outcome_label,
+    shows_hint,
+    summary_line,
+)
 from grader.render.formats import render_document
 from grader.render.html import render_html
 from grader.render.junit import render_junit

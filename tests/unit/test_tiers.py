@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import PROCESS_FIXTURES, pytest_collection_modifyitems
 
 TESTS = Path(__file__).resolve().parents[1]
