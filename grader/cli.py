@@ -17,9 +17,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from grader import catalog
-from grader.check.run import CheckRequest, UsageError, run_checks
+from grader.check.launcher import Launcher, start_launcher
 from grader.render.formats import FORMATS
+from grader.results import CheckResult
 from grader.shared.limits import Limits
 from grader.shared.outcome import Outcome
 
@@ -41,6 +41,8 @@ def _setup_logging() -> None:
 @contextmanager
 def exit_codes_for_errors(console: Console) -> Iterator[None]:
     """Turn a usage error into exit code 2 and anything unexpected into exit code 3, logged."""
+    from grader.check.run import UsageError
+
     try:
         yield
     except UsageError as exc:
@@ -71,15 +73,36 @@ def main() -> None:
 @click.option("--seed", type=int, default=None, help="Seed of the hidden checks' inputs (default: random).")
 @click.option("--timeout", type=float, default=None, help="Seconds one call of your code may take.")
 @click.option("--threads", type=int, default=1, show_default=True, help="Torch threads in each worker.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Exercises graded at once, each set in a grading process of its own; 1 grades them all in this "
+                   "process  [default: the number of CPU cores]")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default=None,
               help="What to print: terminal (a table), github (a table, annotations and the job's step summary; "
                    "the default on GitHub Actions), classroom (github's annotations and summary, one line, and the "
                    "points for GitHub Classroom's reporter in $GITHUB_OUTPUT), or one json, junit or markdown "
                    "document on stdout.")
 def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit_xml: Path | None,
-                  include_hidden: bool, seed: int | None, timeout: float | None, threads: int,
+                  include_hidden: bool, seed: int | None, timeout: float | None, threads: int, jobs: int | None,
                   output_format: str | None) -> None:
     """Grade EXERCISES (all of them if none is named) of a submission folder."""
+    from grader.check.parallel import available_cores
+
+    jobs = jobs or available_cores()
+    # Started before this process imports torch, so that the zygote's import and ours run side by side.
+    launcher = start_launcher(wait=False) if jobs == 1 or len(exercises) == 1 else None
+    try:
+        _check(exercises, submission, out, junit_xml, include_hidden, seed, timeout, threads, jobs, output_format,
+               launcher)
+    finally:
+        if launcher is not None:
+            launcher.close()
+
+
+def _check(exercises: tuple[str, ...], submission: Path, out: Path, junit_xml: Path | None, include_hidden: bool,
+           seed: int | None, timeout: float | None, threads: int, jobs: int, output_format: str | None,
+           launcher: Launcher | None) -> None:
+    from grader.check.parallel import run_checks_in_parallel
+    from grader.check.run import CheckRequest, run_checks
     from grader.render.files import write_reports
     from grader.render.formats import (
         DOCUMENT_FORMATS,
@@ -96,7 +119,13 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
     request = CheckRequest(submission=submission, exercises=list(exercises), include_hidden=include_hidden,
                            seed=seed, limits=limits)
     with exit_codes_for_errors(console), console.status("Grading...") as status:
-        result = run_checks(request, on_result=lambda r: status.update(f"Grading {r.exercise}: {r.title}"))
+        def show(check: CheckResult) -> None:
+            status.update(f"Grading {check.exercise}: {check.title}")
+
+        if launcher is None:
+            result = run_checks_in_parallel(request, jobs, on_result=show)
+        else:
+            result = run_checks(request, launcher=launcher, on_result=show)
     with exit_codes_for_errors(console):
         if output_format in DOCUMENT_FORMATS:
             sys.stdout.write(render_document(result, output_format))
@@ -114,6 +143,26 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
                       f"fault. Details are in {_log_file()}.", style="red", markup=False, highlight=False)
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_PASSED if result.all_passed else EXIT_FAILED)
+
+
+@main.command("watch")
+@click.argument("exercises", nargs=-1)
+@click.option("--submission", type=click.Path(path_type=Path), default=Path("exercises"), show_default=True,
+              help="Folder holding the exercise modules to grade.")
+@click.option("--timeout", type=float, default=None, help="Seconds one call of your code may take.")
+@click.option("--threads", type=int, default=1, show_default=True, help="Torch threads in each worker.")
+def watch_command(exercises: tuple[str, ...], submission: Path, timeout: float | None, threads: int) -> None:
+    """Grade EXERCISES (all of them if none is named), then again each one whose files you save; Ctrl-C stops."""
+    launcher = start_launcher(wait=False)  # its torch import runs beside ours, as for 'grader check'
+    from grader.check.run import CheckRequest
+    from grader.check.warm import WarmChecker
+    from grader.check.watch import watch
+
+    console = Console()
+    request = CheckRequest(submission=submission, exercises=list(exercises),
+                           limits=Limits(threads=threads, call_timeout_s=timeout))
+    with WarmChecker(launcher) as checker, exit_codes_for_errors(console):
+        watch(request, checker, console)
 
 
 @main.command("bench")
@@ -157,9 +206,15 @@ def bench_command(exercises: tuple[str, ...], submission: Path, device: str, rou
 @click.option("--hidden/--public-only", "include_hidden", default=True, show_default=True,
               help="Run the hidden checks too.")
 @click.option("--seed", type=int, default=None, help="Seed of the hidden checks' inputs (default: random per batch).")
+@click.option("--roster", type=click.Path(path_type=Path), default=None,
+              help="CSV mapping each submission to its student in Canvas or Moodle: also write canvas.csv and "
+                   "moodle.csv, the grade imports of those tools (columns: see README).")
+@click.option("--assignment", default=None,
+              help="Title of the grade's column in canvas.csv and moodle.csv; 'Homework 1 (12345)' updates the Canvas "
+                   "assignment of ID 12345  [default: PyTorch exercises]")
 def grade_command(submissions: Path, out: Path, workers: int | None, timeout: float | None, memory: int,
                   resume: bool, students: tuple[str, ...], exercises: tuple[str, ...], include_hidden: bool,
-                  seed: int | None) -> None:
+                  seed: int | None, roster: Path | None, assignment: str | None) -> None:
     """Grade every submission under SUBMISSIONS (a folder or a .zip per student) into a gradebook."""
     from rich.markup import escape
     from rich.progress import (
@@ -173,12 +228,15 @@ def grade_command(submissions: Path, out: Path, workers: int | None, timeout: fl
 
     from grader.grade.batch import BatchRequest, grade_batch
     from grader.grade.batch import Progress as BatchProgress
+    from grader.grade.roster import problems
     from grader.visible import visible_name
 
     console = Console()
     request = BatchRequest(submissions=submissions, out=out, exercises=list(exercises), students=list(students),
                            workers=workers, limits=Limits(call_timeout_s=timeout, memory_mb=memory),
-                           include_hidden=include_hidden, seed=seed, resume=resume)
+                           include_hidden=include_hidden, seed=seed, resume=resume, roster=roster)
+    if assignment:
+        request.assignment = assignment
     columns = (TextColumn("Grading"), BarColumn(), MofNCompleteColumn(), TextColumn("elapsed"), TimeElapsedColumn(),
                TextColumn("left"), TimeRemainingColumn(), TextColumn("{task.fields[last]}"))
     with exit_codes_for_errors(console), Progress(*columns, console=console, transient=False) as bar:
@@ -205,6 +263,18 @@ def grade_command(submissions: Path, out: Path, workers: int | None, timeout: fl
     console.print(f"Grades (CSV): {summary.outputs['csv']}", markup=False, highlight=False)
     console.print(f"Similar pairs flagged: {summary.similar_pairs} (in the class report and "
                   f"{summary.outputs['similarity_csv']})", markup=False, highlight=False)
+    if summary.roster is not None:  # where the LMS files are, and whose grade is in none of them
+        for key, tool in (("canvas", "Canvas"), ("moodle", "Moodle")):
+            if key in summary.outputs:
+                console.print(f"{tool} import: {summary.outputs[key]}", markup=False, highlight=False)
+        found = problems(summary.roster)
+        for problem in found:
+            line = f" (roster line {problem.roster_line})" if problem.roster_line else ""
+            what = problem.problem[:1].upper() + problem.problem[1:]
+            console.print(f"{what}: {visible_name(problem.submission)}{line}: {problem.what_to_do}", style="yellow",
+                          markup=False, highlight=False)
+        console.print(f"{len(found) or 'No'} roster problem{'' if len(found) == 1 else 's'}, listed in "
+                      f"{summary.outputs['roster_problems']}", markup=False, highlight=False)
     sys.exit(EXIT_INTERNAL if summary.statuses.get("failed") else EXIT_PASSED)
 
 
@@ -247,6 +317,7 @@ def similar_command(submissions: Path, out: Path, exercises: tuple[str, ...]) ->
 def bundle_command(out: Path) -> None:
     """Build what students receive: it grades the public checks offline, without the reference solutions."""
     from grader.bundle.build import BundleError, build_bundle
+    from grader.check.run import UsageError
 
     console = Console()
     with exit_codes_for_errors(console), console.status("Recording the references' answers to the public checks..."):
@@ -286,6 +357,7 @@ def list_command() -> None:
     """Show the exercises, their points and the objects to implement."""
     from rich.table import Table
 
+    from grader import catalog
     from grader.inventory import points_by_exercise
 
     points = points_by_exercise()

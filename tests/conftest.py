@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.check.launcher import Spawner, Zygote, start_launcher
+from grader.check.launcher import SpawnLauncher, ZygoteLauncher, start_launcher
 from grader.check.run import CheckRequest, run_checks
 from grader.grade.pool import GradingPool
 from grader.results import RunResult
@@ -41,7 +41,7 @@ PROCESS_FIXTURES: dict[str, tuple[str, ...]] = {
     "sessions": ("test_throughput.py",),  # the student's and the reference's workers
     "bundle": ("test_bundle.py",),  # records the golden answers with the references in workers
     "bundle_python": ("test_bundle.py",),  # a virtual environment, and pip installing the bundle in it
-    "batch": ("adversarial/test_adversarial.py", "adversarial/test_isolation.py"),  # batches (the second its own pool)
+    "batch": ("adversarial/test_adversarial.py", "adversarial/test_isolation.py", "test_roster.py"),  # batches (the second its own pool)
     "baseline": ("adversarial/test_adversarial.py",),  # a batch on the grading pool
     "shapes": ("adversarial/test_staging.py",),  # a batch on the grading pool
     "names": ("adversarial/test_staging.py",),  # a batch on the grading pool
@@ -92,7 +92,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 
 
 @pytest.fixture(scope="session")
-def launcher() -> Iterator[Zygote | Spawner]:
+def launcher() -> Iterator[ZygoteLauncher | SpawnLauncher]:
     started = start_launcher("fork")
     yield started
     started.close()
@@ -112,7 +112,7 @@ def grading_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GradingPo
 
 
 @pytest.fixture(scope="session")
-def grade(launcher: Zygote | Spawner):
+def grade(launcher: ZygoteLauncher | SpawnLauncher):
     """Grade a submission folder with public and hidden checks, with a fixed seed."""
 
     def run(submission: Path, *exercises: str, seed: int = 1234, **kwargs) -> RunResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -14,8 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SUBMISSIONS
 from hostile_archives import zip_slip
+from junit_xsd import assert_valid_junit
 
 import grader.grade.batch
+from grader import schemas
 from grader.check.run import UsageError
 from grader.grade.batch import BatchRequest, Submission, _judged, grade_batch
 from grader.grade.gradebook import FILE_NAME, Batch, Gradebook
@@ -72,6 +75,12 @@ def test_a_class_is_graded_into_the_gradebook_with_its_exports(grading_pool, cla
     for path in summary.outputs.values():
         assert path.exists()
     assert not (tmp_path / "out" / ".staging").exists()
+    schemas.validate("gradebook", json.loads((tmp_path / "out" / "gradebook.json").read_text()))
+    for folder in (tmp_path / "out" / "students").iterdir():
+        schemas.validate("results", json.loads((folder / "results.json").read_text()))
+        schemas.validate("gradescope", json.loads((tmp_path / "out" / "gradescope" / folder.name / "results.json")
+                                                  .read_text()))
+        assert_valid_junit(folder / "junit.xml")
 
 
 def test_resume_grades_only_what_the_batch_has_no_run_for(grading_pool, classroom, tmp_path):
@@ -105,7 +114,8 @@ def test_a_grading_process_that_dies_is_replaced_and_its_submission_graded_once(
     for name in ("slow1", "slow2"):
         _student(submissions, name)
         with open(submissions / name / "linear_model.py", "a") as module:
-            module.write("\nimport time\ntime.sleep(3)  # slow to import: the kill lands mid-grading\n")
+            # slow to import, so the kill lands mid-grading; the name keeps the two apart (identical ones share a job)
+            module.write(f"\nimport time\ntime.sleep(3)  # {name}\n")
     killer = threading.Timer(1.5, lambda: [subprocess.run(["kill", "-9", str(pid)]) for pid in grading_pool.pids])
     killer.start()
     summary = grade_batch(_request(submissions, tmp_path / "out"), pool=grading_pool)

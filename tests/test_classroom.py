@@ -26,6 +26,7 @@ import yaml
 from actions_runner import commands_in
 from conftest import SUBMISSIONS, submission_with
 
+from grader import schemas
 from grader.bundle.workflow import CHECKOUT, REPORTER, RUNNER_ID, SETUP_PYTHON, UPLOAD_ARTIFACT, WORKFLOW, pinned
 from grader.render.classroom import encode_classroom, publish_to_classroom, render_classroom
 from grader.results import CheckResult, ExerciseResult, RunResult
@@ -172,6 +173,7 @@ def test_check_format_classroom_writes_the_points_of_the_run(tmp_path: Path) -> 
     document = json.loads(base64.b64decode(output.read_text().removeprefix("result=")))
     jsonschema.validate(document, REPORTER_READS)
     results = json.loads((tmp_path / "reports" / "results.json").read_text())
+    schemas.validate("results", results)
     checks = [c for e in results["exercises"] for c in e["checks"] if c["outcome"] != "skipped"]
     assert _reporter_points(document) == (sum(c["points"] for c in checks), sum(c["max_points"] for c in checks))
     assert document["status"] == "fail"

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SUBMISSIONS, submission_with
+from junit_xsd import assert_valid_junit
+
+from grader import schemas
 
 
 def grader(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -24,8 +27,10 @@ def test_grading_the_reference_exits_0_and_writes_the_reports(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Total: 10/10 points" in run.stdout  # the public checks only
     results = json.loads((tmp_path / "results.json").read_text())
+    schemas.validate("results", results)
     assert results["schema_version"] == 1 and results["exercises"][0]["name"] == "linear_model"
     assert "<html" in (tmp_path / "report.html").read_text()
+    assert_valid_junit(tmp_path / "junit.xml")
     suites = ET.parse(tmp_path / "junit.xml").getroot()
     assert suites.find("testsuite").get("failures") == "0"
 

@@ -8,8 +8,10 @@ import json
 import re
 
 import pytest
+from junit_xsd import assert_valid_junit
 from junitparser import Error, Failure, JUnitXml
 
+from grader import schemas
 from grader.grade.export import grades_csv, gradescope_results, student_folder, write_exports
 from grader.grade.gradebook import Run
 from grader.results import CheckResult, ExerciseResult, RunResult
@@ -67,6 +69,7 @@ def test_no_cell_starts_as_a_spreadsheet_formula(runs):
 
 def test_gradescope_results_follow_its_schema(runs):
     results = gradescope_results(runs[1])
+    schemas.validate("gradescope", results)
     assert set(results) >= {"score", "tests", "output", "visibility", "stdout_visibility"}
     assert results["score"] == 0
     for test in results["tests"]:
@@ -94,7 +97,10 @@ def test_every_export_is_written_and_the_junit_files_parse(runs, tmp_path):
         assert (folder / "report.html").is_file() and (folder / "results.json").is_file()
         junit = JUnitXml.fromfile(str(folder / "junit.xml"))
         assert sum(suite.tests for suite in junit) == len(run.result.checks)
-        assert json.loads((tmp_path / "gradescope" / student_folder(run.student) / "results.json").read_text())
+        assert_valid_junit(folder / "junit.xml")
+        schemas.validate("results", json.loads((folder / "results.json").read_text()))
+        gradescope = tmp_path / "gradescope" / student_folder(run.student) / "results.json"
+        schemas.validate("gradescope", json.loads(gradescope.read_text()))
     bob = JUnitXml.fromfile(str(tmp_path / "students" / student_folder("bob") / "junit.xml"))
     kinds = [type(r) for suite in bob for case in suite for r in case.result]
     assert Failure in kinds and Error in kinds
@@ -104,6 +110,7 @@ def test_every_export_is_written_and_the_junit_files_parse(runs, tmp_path):
 def test_the_json_export_reads_back_as_the_results_model(runs, tmp_path):
     write_exports(runs, tmp_path)
     data = json.loads((tmp_path / "gradebook.json").read_text())
+    schemas.validate("gradebook", data)
     assert [s["student"] for s in data["students"]] == [r.student for r in runs]
     assert RunResult.from_dict(data["students"][1]["result"]) == runs[1].result
     assert data["students"][3]["reason"] == "The submission was rejected: zip slip"

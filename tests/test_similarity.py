@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from conftest import ROOT, SUBMISSIONS
 from hostile_archives import folder_with_symlink, zip_slip
 
-from grader import catalog
+from grader import catalog, schemas
 from grader.check.run import UsageError
 from grader.cli import main
 from grader.grade.batch import BatchRequest, grade_batch
@@ -287,12 +287,14 @@ def _run(student: str, content_hash: str, status: str = "graded", points: float 
 
 def test_identical_submissions_are_named_in_the_gradebook_exports():
     runs = [_run("alice", "a" * 64), _run("bob", "a" * 64), _run("=cmd", "a" * 64), _run("dave", "d" * 64),
-            _run("erin", "r" * 64, "rejected"), _run("fred", "r" * 64, "rejected")]
+            _run("erin", "e" * 64, "rejected"), _run("fred", "e" * 64, "rejected")]
     assert identical_to(runs) == {"alice": ["bob", "=cmd"], "bob": ["alice", "=cmd"], "=cmd": ["alice", "bob"]}
     rows = {row["student"]: row for row in csv.DictReader(io.StringIO(grades_csv(runs)))}
     assert rows["alice"]["identical_to"] == "bob; =cmd" and rows["'=cmd"]["identical_to"] == "alice; bob"
     assert rows["dave"]["identical_to"] == rows["erin"]["identical_to"] == ""
-    students = {s["student"]: s for s in json.loads(gradebook_json(runs))["students"]}
+    document = json.loads(gradebook_json(runs))
+    schemas.validate("gradebook", document)
+    students = {s["student"]: s for s in document["students"]}
     assert students["bob"]["identical_to"] == ["alice", "=cmd"] and students["dave"]["identical_to"] == []
 
 

@@ -1,9 +1,13 @@
 """Starting, calling and killing workers, from the grader's (trusted) side.
 
-A worker is forked by the zygote (:class:`Zygote`) or, where fork is unavailable, spawned
-as a fresh interpreter (:class:`Spawner`). Either way the grader holds the worker's
+A worker is forked by the zygote (:class:`ZygoteLauncher`) or, where fork is unavailable, spawned
+as a fresh interpreter (:class:`SpawnLauncher`). Either way the grader holds the worker's
 channel and its output pipe, enforces the wall-clock limit of every call, and turns the
 way a worker died into a verdict (:class:`WorkerDied`).
+
+Importing this module does not import torch (the wire, which does, is imported on a worker's
+first call), so that ``grader check`` can start the zygote before its own torch import and
+the two imports run side by side.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from grader.shared import wire
 from grader.shared.limits import Limits
 from grader.shared.outcome import Outcome
 from grader.shared.procs import processes_of, worker_uid
@@ -137,6 +140,8 @@ class Worker:
 
     def call(self, probe: str, timeout_s: float, **args: Any) -> Reply:
         """Run ``probe`` with ``args``; raise :class:`WorkerDied` if the worker dies."""
+        from grader.shared import wire
+
         if self.dead is not None:
             raise self.dead
         tree, buffers = wire.encode(args)
@@ -168,6 +173,8 @@ class Worker:
         )
 
     def _receive(self, deadline: float) -> tuple[dict[str, Any], list[bytes]]:
+        from grader.shared import wire
+
         try:
             self._wait_for_reply(deadline)
             self.tap.drain()  # the worker flushed its output before replying
@@ -313,12 +320,16 @@ def _request(submission_dir: Path, limits: Limits, device: str, exercise: str | 
             "device": device, "exercise": exercise}
 
 
-class Zygote:
+class ZygoteLauncher:
     """The zygote process and the workers forked from it."""
 
     mode = "fork"
 
-    def __init__(self) -> None:
+    def __init__(self, wait: bool = True) -> None:
+        """Start the zygote; with ``wait=False`` return at once and wait for it on first use.
+
+        Not waiting lets the caller import torch while the zygote does, on another core.
+        """
         self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._lock = threading.Lock()
         self._process = subprocess.Popen(
@@ -329,10 +340,18 @@ class Zygote:
             cwd=_NEUTRAL_FOLDER,
         )
         theirs.close()
+        self.pid: int | None = None
+        if wait:
+            self.wait_until_ready()
+
+    def wait_until_ready(self) -> None:
+        """Block until the zygote has imported torch and says it is ready."""
+        if self.pid is not None:
+            return
         self._control.settimeout(ZYGOTE_START_TIMEOUT_S)
         try:
             ready = json.loads(self._control.recv(1 << 16) or b"{}")
-        except (TimeoutError, ValueError):
+        except (TimeoutError, ValueError, OSError):
             ready = {}
         if not ready.get("ready"):
             self.close()
@@ -341,6 +360,7 @@ class Zygote:
 
     def _ask(self, request: dict[str, Any], fds: list[int] = ()) -> dict[str, Any]:
         with self._lock:
+            self.wait_until_ready()
             self._control.settimeout(WORKER_START_TIMEOUT_S)
             socket.send_fds(self._control, [json.dumps(request).encode()], list(fds))
             reply = self._control.recv(1 << 16)
@@ -380,7 +400,7 @@ class Zygote:
             self._process.wait()
 
 
-class Spawner:
+class SpawnLauncher:
     """Workers as fresh interpreters: for systems without fork."""
 
     mode = "spawn"
@@ -430,13 +450,16 @@ def fork_available() -> bool:
     return sys.platform.startswith("linux") and hasattr(socket, "SOCK_SEQPACKET") and hasattr(socket, "send_fds")
 
 
-def start_launcher(mode: str | None = None) -> Zygote | Spawner:
-    """The zygote where fork works (or ``mode="fork"``), else a spawner."""
+def start_launcher(mode: str | None = None, wait: bool = True) -> ZygoteLauncher | SpawnLauncher:
+    """The zygote where fork works (or ``mode="fork"``), else a spawner.
+
+    ``wait=False`` returns while the zygote still imports torch (see :class:`ZygoteLauncher`).
+    """
     mode = mode or os.environ.get("GRADER_WORKER_MODE") or ("fork" if fork_available() else "spawn")
     if mode == "fork":
-        return Zygote()
+        return ZygoteLauncher(wait=wait)
     if mode == "spawn":
-        return Spawner()
+        return SpawnLauncher()
     raise ValueError(f"unknown worker mode {mode!r}: use 'fork' or 'spawn'")
 
 

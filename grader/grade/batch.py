@@ -10,6 +10,8 @@ on. ``resume=True`` continues the last batch and grades only what it has no run 
 ``students=[...]`` regrades those alone, as a new batch. Submissions with one content hash are
 graded once and each gets those results as its own run; every batch also compares the
 students' modules (:mod:`grader.grade.similarity`) for the class report and ``similarity.csv``.
+With a roster (:mod:`grader.grade.roster`), read before anything is graded, the exports add
+Canvas's and Moodle's grade imports.
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ from pathlib import Path
 from grader import catalog, inventory
 from grader.check.run import UsageError, grader_version
 from grader.grade.archive import IGNORED, Rejected, content_hash, stage
-from grader.grade.export import write_exports
+from grader.grade.export import DEFAULT_ASSIGNMENT, write_exports
 from grader.grade.gradebook import FILE_NAME, Batch, Gradebook, GradebookError
 from grader.grade.pool import GradingPool, Job, JobDone
+from grader.grade.roster import Matched, read_roster
 from grader.grade.similarity import similarity_report
 from grader.results import CheckResult, ExerciseResult, RunResult
 from grader.shared.limits import Limits
@@ -62,6 +65,10 @@ class BatchRequest:
     include_hidden: bool = True
     seed: int | None = None
     resume: bool = False
+    #: The CSV mapping each submission to its student in the LMS (:mod:`grader.grade.roster`), if any.
+    roster: Path | None = None
+    #: The title of the grade's column in the LMS files.
+    assignment: str = DEFAULT_ASSIGNMENT
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,8 @@ class BatchSummary:
     duration_s: float
     #: Pairs of students whose modules of one exercise are alike past the similarity threshold.
     similar_pairs: int = 0
+    #: With a roster: the roster against every student's latest run.
+    roster: Matched | None = None
 
     @property
     def graded_now(self) -> int:
@@ -133,6 +142,7 @@ def grade_batch(
         exercises = [e.name for e in catalog.select(request.exercises)]
     except catalog.UnknownExercise as exc:
         raise UsageError(str(exc)) from None
+    roster = read_roster(request.roster) if request.roster is not None else None  # refused before grading
     out = Path(request.out)
     with _locked(out), _open_gradebook(out / FILE_NAME) as gradebook:
         batch, resumed = _batch(gradebook, request, root, exercises)
@@ -158,9 +168,11 @@ def grade_batch(
         if pending:
             _grade(pending, graded, batch, limits, out, request.workers, pool, record)
         similarity = similarity_report(((s.student, s.path) for s in everyone), batch.options["exercises"], limits)
-        outputs = write_exports(gradebook.latest_runs(), out, similarity)
+        runs = gradebook.latest_runs()
+        matched = roster.match(runs) if roster is not None else None
+        outputs = write_exports(runs, out, similarity, matched, request.assignment)
     return BatchSummary(batch.id, resumed, len(submissions), len(submissions) - len(pending), statuses, skipped,
-                        outputs, round(time.perf_counter() - clock, 3), len(similarity.flagged))
+                        outputs, round(time.perf_counter() - clock, 3), len(similarity.flagged), matched)
 
 
 def discover(root: Path, limits: Limits) -> tuple[list[Submission], list[str]]:

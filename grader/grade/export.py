@@ -10,8 +10,13 @@ no grade of its own: points, outcomes and messages come from the stored
     report.html                     the class report
     students/<folder>/              report.html, results.json, junit.xml
     gradescope/<folder>/results.json
+    canvas.csv, moodle.csv          with a roster: the grade in the layout each LMS imports
+    roster_problems.csv             with a roster: whose grade reaches no LMS file, and why
 
-where ``<folder>`` is :func:`student_folder`: the name made plain, and a hash of it.
+where ``<folder>`` is :func:`student_folder`: the name made plain, and a hash of it. The LMS
+files and the problems file are UTF-8 with a byte-order mark, since instructors open them in
+a spreadsheet first (Excel reads UTF-8 without one as another encoding), and both Canvas and
+Moodle skip the mark when they import.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import Any
 from grader import catalog
 from grader.grade.classreport import render_class_report, render_similarity_report
 from grader.grade.gradebook import Run
+from grader.grade.roster import CANVAS_IDENTITIES, Matched, problems
 from grader.grade.similarity import SimilarityReport, identical_to
 from grader.render import first_line, outcome_label, shows_hint
 from grader.render.html import render_html
@@ -40,11 +46,17 @@ _PREFIX_CHARS = 48
 # A spreadsheet reads a cell starting with these as a formula: a student named
 # '=HYPERLINK(...)' must stay text in the instructor's LMS import.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: UTF-8 with a byte-order mark, for the files instructors open in a spreadsheet.
+_SPREADSHEET = "utf-8-sig"
 _GRADESCOPE_OUTPUT_LIMIT = 8000
+#: The title of the grade's column in the LMS files when the instructor gives none.
+DEFAULT_ASSIGNMENT = "PyTorch exercises"
 
 
-def write_exports(runs: list[Run], out: Path, similarity: SimilarityReport | None = None) -> dict[str, Path]:
-    """Write every export of ``runs`` (each student's latest run), and of ``similarity``, under ``out``."""
+def write_exports(runs: list[Run], out: Path, similarity: SimilarityReport | None = None,
+                  matched: Matched | None = None, assignment: str = DEFAULT_ASSIGNMENT) -> dict[str, Path]:
+    """Write every export of ``runs`` (each student's latest run), of ``similarity``, and with ``matched``
+    (the roster against ``runs``) the LMS files, their grade column titled ``assignment``, under ``out``."""
     out = Path(out)
     for run in runs:
         _write_student(run, out)
@@ -57,6 +69,12 @@ def write_exports(runs: list[Run], out: Path, similarity: SimilarityReport | Non
     }
     if similarity is not None:
         outputs["similarity_csv"] = _write(out / "similarity.csv", similarity_csv(similarity))
+    if matched is not None:
+        if matched.roster.for_canvas:
+            outputs["canvas"] = _write(out / "canvas.csv", canvas_csv(matched, assignment), _SPREADSHEET)
+        if matched.roster.for_moodle:
+            outputs["moodle"] = _write(out / "moodle.csv", moodle_csv(matched, assignment), _SPREADSHEET)
+        outputs["roster_problems"] = _write(out / "roster_problems.csv", roster_problems_csv(matched), _SPREADSHEET)
     return outputs
 
 
@@ -118,6 +136,68 @@ def grades_csv(runs: list[Run]) -> str:
             _cell("; ".join(visible_name(other) for other in identical.get(run.student, []))),
         ])
     return buffer.getvalue()
+
+
+def canvas_csv(matched: Matched, assignment: str) -> str:
+    """Canvas's gradebook import: the columns of Canvas's own gradebook export, a points-possible row, a row each.
+
+    Canvas matches each row to a student by ``ID``, ``SIS User ID`` or ``SIS Login ID``, and the
+    grade column to an assignment by the ID in its title (``Homework 1 (12345)``, as Canvas's
+    export heads it), or creates an assignment of that title, worth the second row's points
+    (Canvas Instructor Guide, "How do I import grades in the Gradebook?",
+    https://community.canvaslms.com/t5/Instructor-Guide/How-do-I-import-grades-in-the-Gradebook/ta-p/807).
+    A row with none of the three identities is left out (and listed in ``roster_problems.csv``).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", _cell(assignment)])
+    writer.writerow(["Points Possible", "", "", "", "", _points_possible(matched)])
+    for student, run in matched.pairs:
+        if student.in_canvas:
+            writer.writerow([_cell(visible_name(student.name or run.student)),
+                             *[_cell(visible_name(getattr(student, c))) for c in (*CANVAS_IDENTITIES, "section")],
+                             _grade(run)])
+    return buffer.getvalue()
+
+
+def moodle_csv(matched: Matched, assignment: str) -> str:
+    """Moodle's grade import (Grades > Import > CSV file): the identity Moodle maps users by, the name, the grade.
+
+    On import the instructor maps ``Identity`` to the user field it holds (``useremail`` or
+    ``username``) and the grade column to a grade item or a new one (MoodleDocs, "Grade import",
+    https://docs.moodle.org/en/Grade_import); ``Name`` is there to read and is left unmapped.
+    A row without an identity is left out.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Identity", "Name", _cell(assignment)])
+    for student, run in matched.pairs:
+        if student.moodle_identity:
+            writer.writerow([_cell(visible_name(student.moodle_identity)),
+                             _cell(visible_name(student.name or run.student)), _grade(run)])
+    return buffer.getvalue()
+
+
+def roster_problems_csv(matched: Matched) -> str:
+    """Every submission and roster student whose grade reaches no LMS file, with why and what to do."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["problem", "submission", "name", "roster_line", "what_to_do"])
+    for problem in problems(matched):
+        writer.writerow([problem.problem, _cell(visible_name(problem.submission)), _cell(visible_name(problem.name)),
+                         problem.roster_line or "", problem.what_to_do])
+    return buffer.getvalue()
+
+
+def _points_possible(matched: Matched) -> str:
+    """The assignment's points: the most any run could score (a check skipped for everyone counts for no one)."""
+    runs = [run for _, run in matched.pairs] + matched.not_on_roster
+    return _number(max((run.result.max_points for run in runs), default=0.0))
+
+
+def _grade(run: Run) -> str:
+    """The grade an LMS records: the points, or nothing where the grader failed (not the student's zero)."""
+    return "" if run.status == "failed" else _number(run.result.points)
 
 
 def similarity_csv(similarity: SimilarityReport) -> str:
@@ -203,9 +283,9 @@ def gradebook_json(runs: list[Run]) -> str:
     }, indent=2, allow_nan=False)
 
 
-def _write(path: Path, text: str) -> Path:
+def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".partial")
-    temporary.write_text(text, encoding="utf-8")
+    temporary.write_text(text, encoding=encoding)
     temporary.replace(path)
     return path

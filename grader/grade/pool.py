@@ -255,12 +255,13 @@ def _exit_text(process: subprocess.Popen[bytes]) -> str:
 
 def _serve(channel: socket.socket) -> None:
     from grader.check.launcher import start_launcher
+
+    launcher = start_launcher(wait=False)  # the zygote imports torch while this process does
     from grader.check.run import CheckRequest, run_checks
 
     def send(message: dict[str, Any]) -> None:
         channel.sendall(json.dumps(message, allow_nan=False).encode() + b"\n")
 
-    launcher = start_launcher()
     _freeze_heap()
     send({"ready": True, "pid": os.getpid()})
     for line in channel.makefile("rb"):

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from grader import catalog
 from grader.render import outcome_label, shows_hint, visible
 from grader.results import CheckResult, RunResult
 from grader.shared.outcome import Outcome
@@ -148,6 +147,8 @@ def object_of(check: CheckResult) -> str | None:
     The first one its message calls (``cost(...) returned ...`` is about ``cost`` whatever the
     check is named), else the longest one its name or title mentions, else the first.
     """
+    from grader import catalog  # it imports torch, which only locating a check's line needs
+
     try:
         objects = catalog.find(check.exercise).objects
     except Exception:

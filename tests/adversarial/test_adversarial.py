@@ -20,6 +20,7 @@ import pytest
 from junitparser import JUnitXml
 
 from conftest import INSTRUCTOR_SECRET, ROOT, SUBMISSIONS
+from grader import schemas
 from grader.grade.batch import BatchRequest, grade_batch
 from grader.grade.export import student_folder
 from grader.grade.gradebook import FILE_NAME, Gradebook
@@ -214,6 +215,7 @@ def test_no_process_a_submission_started_outlives_the_batch(batch):
 
 def test_the_instructors_secret_reaches_no_worker_and_no_report(batch):
     assert INSTRUCTOR_SECRET[1] not in (batch["out"] / "gradebook.json").read_text()
+    schemas.validate("gradebook", json.loads((batch["out"] / "gradebook.json").read_text()))
     assert batch["runs"]["reads_environment"].result.points == 12
 
 
@@ -230,6 +232,7 @@ def test_markup_from_students_is_inert_in_every_report(batch):
     messages = [r.message for suite in junit for case in suite for r in case.result]
     assert any('<script>alert("owned")</script>' in (m or "") for m in messages)  # text, parsed back
     gradescope = json.loads((out / "gradescope" / student_folder("html_in_exception") / "results.json").read_text())
+    schemas.validate("gradescope", gradescope)
     assert {t["output_format"] for t in gradescope["tests"]} == {"text"}
 
 

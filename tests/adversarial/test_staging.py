@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 import grader.grade.batch
 from conftest import ROOT
+from grader import schemas
 from grader.grade.batch import BatchRequest, grade_batch
 from grader.cli import main
 from grader.grade.export import student_folder
@@ -190,9 +191,12 @@ def test_two_students_whose_folders_once_collided_keep_their_own_exports(names):
     assert len(set(folders.values())) == len(runs)
     assert {p.name for p in (out / "students").iterdir()} == set(folders.values())
     for student in (SPACED, LOOKALIKE):
-        exported = RunResult.from_dict(json.loads((out / "students" / folders[student] / "results.json").read_text()))
+        written = json.loads((out / "students" / folders[student] / "results.json").read_text())
+        schemas.validate("results", written)
+        exported = RunResult.from_dict(written)
         assert exported.points == runs[student].result.points, student
         gradescope = json.loads((out / "gradescope" / folders[student] / "results.json").read_text())
+        schemas.validate("gradescope", gradescope)
         assert gradescope["score"] == runs[student].result.points, student
     assert (runs[SPACED].result.points, runs[LOOKALIKE].result.points) == (7, 12)
     page = (out / "report.html").read_text()

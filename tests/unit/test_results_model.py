@@ -7,6 +7,7 @@ import json
 import pytest
 import torch
 
+from grader import schemas
 from grader.results import OUTCOMES, SCHEMA_VERSION, BenchResult, CheckResult, ExerciseResult, RunResult
 from grader.shared.outcome import Outcome
 
@@ -105,7 +106,9 @@ def test_a_grader_error_anywhere_is_seen_on_the_run(two_exercises):
 
 
 def test_json_reads_back_as_an_equal_run_with_outcomes_as_outcomes(two_exercises):
-    again = RunResult.from_dict(json.loads(two_exercises.to_json()))
+    written = json.loads(two_exercises.to_json())
+    schemas.validate("results", written)
+    again = RunResult.from_dict(written)
     assert again == two_exercises
     assert all(isinstance(c.outcome, Outcome) for c in again.checks)
 

@@ -1,0 +1,139 @@
+"""``grader watch``: grade once, then again each exercise whose files are saved, until Ctrl-C.
+
+The grading runs on a :class:`~grader.check.warm.WarmChecker`, so a re-grade costs the
+checks' own time and little more. A saved ``<exercise>.py`` re-grades that exercise; any
+other Python file of the submission (a helper module, which any exercise may import)
+re-grades them all. The table shows every exercise in the course's order.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from types import FrameType
+
+import watchfiles
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from grader.catalog import Exercise
+from grader.check.run import CheckRequest, _validated
+from grader.check.warm import WarmChecker
+from grader.results import ExerciseResult, RunResult
+from grader.visible import visible_text
+
+log = logging.getLogger("grader")
+#: Characters of a failing check's message shown in the table.
+SHOWN_MESSAGE = 90
+
+
+def exercises_touched(changed: Iterable[Path], submission: Path, exercises: Sequence[Exercise]) -> list[Exercise]:
+    """The exercises to grade again after ``changed`` files of ``submission`` were saved, in course order."""
+    folder = Path(submission).resolve()
+    by_name = {e.name: e for e in exercises}
+    names: set[str] = set()
+    for path in changed:
+        path = Path(path)
+        if path.suffix != ".py":
+            continue
+        try:
+            relative = path.resolve().relative_to(folder)
+        except ValueError:
+            continue
+        if len(relative.parts) == 1 and relative.stem in by_name:
+            names.add(relative.stem)
+        else:
+            return list(exercises)
+    return [e for e in exercises if e.name in names]
+
+
+def status_table(exercises: Sequence[Exercise], results: dict[str, ExerciseResult], grading: set[str]) -> Table:
+    """One row per exercise, in course order: points, checks passed, and the first problem."""
+    table = Table(title="grader watch (Ctrl-C to stop)")
+    for column in ("exercise", "points", "checks", "status"):
+        table.add_column(column)
+    for exercise in exercises:
+        result = results.get(exercise.name)
+        if result is None:
+            table.add_row(exercise.name, "", "", Text("grading..." if exercise.name in grading else "", "yellow"))
+            continue
+        passed = sum(c.passed for c in result.checks)
+        if exercise.name in grading:
+            status = Text("grading...", "yellow")
+        elif result.all_passed:
+            status = Text("passed", "green")
+        else:
+            first = next(c for c in result.checks if not c.passed)
+            message = visible_text(first.message or first.outcome)
+            if len(message) > SHOWN_MESSAGE:
+                message = message[: SHOWN_MESSAGE - 3] + "..."
+            status = Text(f"{first.title}: {message}", "red")
+        table.add_row(exercise.name, f"{result.points:g}/{result.max_points:g}", f"{passed}/{len(result.checks)}",
+                      status)
+    return table
+
+
+def _python_files(change: watchfiles.Change, path: str) -> bool:
+    return path.endswith(".py")
+
+
+def watch(request: CheckRequest, checker: WarmChecker, console: Console, *,
+          stop: threading.Event | None = None, on_run: Callable[[RunResult], None] | None = None) -> None:
+    """Grade ``request``'s exercises, then re-grade those whose files change, until Ctrl-C or ``stop``."""
+    submission, exercises = _validated(request.submission, request.exercises)
+    results: dict[str, ExerciseResult] = {}
+    interrupted = threading.Event()
+    stop = stop or threading.Event()
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        interrupted.set()
+        stop.set()
+        raise KeyboardInterrupt
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_interrupt) if in_main_thread else None
+    try:
+        with Live(status_table(exercises, results, set()), console=console, auto_refresh=False) as live:
+
+            def grade(chosen: list[Exercise]) -> None:
+                names = [e.name for e in chosen]
+                live.update(status_table(exercises, results, set(names)), refresh=True)
+                try:
+                    result = checker.check(replace(request, submission=submission, exercises=names))
+                except Exception:
+                    if interrupted.is_set():
+                        raise KeyboardInterrupt from None
+                    log.exception("internal error while watching")
+                    live.console.print(f"The grader failed on {', '.join(names)}; this is not your fault. "
+                                       "Details are in the grader's log.", style="red", markup=False,
+                                       highlight=False)
+                    return
+                results.update((e.name, e) for e in result.exercises)
+                live.update(status_table(exercises, results, set()), refresh=True)
+                for exercise in result.exercises:
+                    passed = sum(c.passed for c in exercise.checks)
+                    live.console.print(f"Graded {exercise.name}: {exercise.points:g}/{exercise.max_points:g} points, "
+                                       f"{passed} of {len(exercise.checks)} checks passed",
+                                       markup=False, highlight=False)
+                if on_run is not None:
+                    on_run(result)
+
+            grade(exercises)
+            live.console.print(f"Watching {submission} for saved files; Ctrl-C to stop.", markup=False,
+                               highlight=False)
+            for changes in watchfiles.watch(submission, watch_filter=_python_files, stop_event=stop,
+                                            raise_interrupt=False):
+                touched = exercises_touched((Path(p) for _, p in changes), submission, exercises)
+                if touched and not stop.is_set():
+                    grade(touched)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous)
