@@ -212,9 +212,13 @@ def bench_command(exercises: tuple[str, ...], submission: Path, device: str, rou
 @click.option("--assignment", default=None,
               help="Title of the grade's column in canvas.csv and moodle.csv; 'Homework 1 (12345)' updates the Canvas "
                    "assignment of ID 12345  [default: PyTorch exercises]")
+@click.option("--ray", "ray", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="Grade on a Ray cluster: 'auto' (the cluster this machine is a node of), a head node's address, "
+                   "or, given no value, a cluster started on this machine for the batch. Needs pip install '.[ray]' "
+                   "on every node.")
 def grade_command(submissions: Path, out: Path, workers: int | None, timeout: float | None, memory: int,
                   resume: bool, students: tuple[str, ...], exercises: tuple[str, ...], include_hidden: bool,
-                  seed: int | None, roster: Path | None, assignment: str | None) -> None:
+                  seed: int | None, roster: Path | None, assignment: str | None, ray: str | None) -> None:
     """Grade every submission under SUBMISSIONS (a folder or a .zip per student) into a gradebook."""
     from rich.markup import escape
     from rich.progress import (
@@ -234,7 +238,7 @@ def grade_command(submissions: Path, out: Path, workers: int | None, timeout: fl
     console = Console()
     request = BatchRequest(submissions=submissions, out=out, exercises=list(exercises), students=list(students),
                            workers=workers, limits=Limits(call_timeout_s=timeout, memory_mb=memory),
-                           include_hidden=include_hidden, seed=seed, resume=resume, roster=roster)
+                           include_hidden=include_hidden, seed=seed, resume=resume, roster=roster, ray=ray)
     if assignment:
         request.assignment = assignment
     columns = (TextColumn("Grading"), BarColumn(), MofNCompleteColumn(), TextColumn("elapsed"), TimeElapsedColumn(),

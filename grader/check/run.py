@@ -7,6 +7,7 @@ import importlib
 import logging
 import os
 import secrets
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader import catalog, references
+from grader import catalog, notebook, references
 from grader.check.launcher import Launcher, start_launcher
 from grader.check.plugin import GraderPlugin
 from grader.check.session import SubmissionSession
@@ -24,6 +25,7 @@ from grader.judge.core import Verdict
 from grader.judge.throughput import measure
 from grader.results import BenchResult, CheckResult, RunResult
 from grader.shared.limits import Limits
+from grader.shared.outcome import Outcome
 from grader.shared.speed import subjects
 
 CHECKS_DIR = references.CHECKS_DIR
@@ -78,8 +80,11 @@ def run_checks(
     torch.set_num_threads(1)
     started, clock = datetime.datetime.now(datetime.UTC), time.perf_counter()
     own_launcher = launcher is None
+    scratch = tempfile.TemporaryDirectory(prefix="grader-notebooks-")
+    prepared = notebook.prepare(submission, [e.name for e in exercises], Path(scratch.name))
+    refused = {name: Verdict(Outcome.ERROR, reason) for name, reason in prepared.problems.items()}
     launcher = launcher or start_launcher()
-    session = SubmissionSession(launcher, submission, request.limits, request.device)
+    session = SubmissionSession(launcher, prepared.folder, request.limits, request.device, refused)
     plugin = GraderPlugin(session, exercises, seed=seed, include_hidden=request.include_hidden, on_result=on_result)
     # Third-party pytest plugins are not the checks' (one could reorder them), and loading them
     # cost 0.3 s of a 1.1 s run of one exercise here.
@@ -106,11 +111,12 @@ def run_checks(
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = autoload
         plugin.close()
         session.close()
+        scratch.cleanup()
         if own_launcher:
             launcher.close()
     if plugin.collection_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
         raise RuntimeError("the checks could not be run: " + "; ".join(plugin.collection_errors or [f"pytest exit code {code}"]))
-    warnings = []
+    warnings = list(prepared.warnings)
     if launcher.mode != "fork":
         warnings.append("Workers were spawned, not forked: grading is slower and isolation weaker on this system.")
     if session.missing_protections:

@@ -23,7 +23,9 @@ _NOT_COPIED = shutil.ignore_patterns("__pycache__", ".git", "*.pyc", ".ipynb_che
 class SubmissionSession:
     """The workers and verdicts of one submission during one run."""
 
-    def __init__(self, launcher: Launcher, submission_dir: Path, limits: Limits, device: str = "cpu") -> None:
+    def __init__(self, launcher: Launcher, submission_dir: Path, limits: Limits, device: str = "cpu",
+                 refused: dict[str, Verdict] | None = None) -> None:
+        """``refused`` holds the verdicts of exercises whose code could not be taken in (an unreadable notebook)."""
         self.launcher = launcher
         self.submission_dir = Path(submission_dir).resolve()
         self.limits = limits
@@ -31,7 +33,7 @@ class SubmissionSession:
         self.missing_protections: set[str] = set()
         self._scratch = tempfile.TemporaryDirectory(prefix="grader-")
         self._workers: dict[str, Worker] = {}
-        self._broken: dict[str, Verdict] = {}
+        self._broken: dict[str, Verdict] = dict(refused or {})
         self._copies = 0
 
     def student(self, exercise: Exercise) -> Student:

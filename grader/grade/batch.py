@@ -65,6 +65,9 @@ class BatchRequest:
     include_hidden: bool = True
     seed: int | None = None
     resume: bool = False
+    #: Grade on a Ray cluster instead of local processes: ``"local"`` (a cluster started on this
+    #: machine), ``"auto"`` or a head node's address; ``None`` grades here.
+    ray: str | None = None
     #: The CSV mapping each submission to its student in the LMS (:mod:`grader.grade.roster`), if any.
     roster: Path | None = None
     #: The title of the grade's column in the LMS files.
@@ -166,7 +169,7 @@ def grade_batch(
         if on_progress is not None:
             on_progress(Progress(0, len(pending)))
         if pending:
-            _grade(pending, graded, batch, limits, out, request.workers, pool, record)
+            _grade(pending, graded, batch, limits, out, request.workers, pool, record, request.ray)
         similarity = similarity_report(((s.student, s.path) for s in everyone), batch.options["exercises"], limits)
         runs = gradebook.latest_runs()
         matched = roster.match(runs) if roster is not None else None
@@ -251,7 +254,8 @@ def _batch(gradebook: Gradebook, request: BatchRequest, root: Path, exercises: l
 
 
 def _grade(pending: list[Submission], graded: dict[str, RunResult], batch: Batch, limits: Limits, out: Path,
-           workers: int | None, pool: GradingPool | None, record: Callable[[Submission, str, RunResult], None]) -> None:
+           workers: int | None, pool: GradingPool | None, record: Callable[[Submission, str, RunResult], None],
+           ray: str | None = None) -> None:
     """Grade ``pending``, each content once: identical submissions, and those ``graded`` holds, share results."""
     staging = out / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
@@ -264,7 +268,14 @@ def _grade(pending: list[Submission], graded: dict[str, RunResult], batch: Batch
         if submission.verdict is None:
             alike.setdefault(submission.content_hash, []).append(submission)
     own_pool = pool is None
-    if pool is None:
+    if pool is None and ray is not None:
+        try:
+            from grader.grade.ray_pool import RayGradingPool
+        except ImportError:
+            raise UsageError("Grading on Ray needs Ray installed here and on every node: "
+                             "pip install 'torch-course-grader[ray]'.") from None
+        pool = RayGradingPool(ray)
+    elif pool is None:
         pool = GradingPool(min(workers or default_workers(), len(pending)), out / "logs", staging / "tmp")
 
     def refuse(submission: Submission, status: str, reason: str) -> None:

@@ -100,6 +100,14 @@ def render_html(result: RunResult) -> str:
     )
 
 
+def render_fragment(result: RunResult) -> str:
+    """The report of ``result`` as one ``<div>`` with scoped styles, for a notebook's output cell."""
+    template = environment.get_template("notebook.html.j2")
+    return template.render(
+        result=result, checks_passed=checks_passed_line(result), detail_rows=_detail_rows
+    )
+
+
 def _detail_rows(details: dict[str, Any]) -> list[_DetailRow]:
     """A check's details as rows; series of measurements become charts."""
     rows = []

@@ -1,0 +1,115 @@
+"""``grader watch`` and the warm checker under it (grader/check/watch.py, grader/check/warm.py)."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from grader import catalog
+from grader.check.run import CheckRequest, run_checks
+from grader.check.warm import WarmChecker
+from grader.check.watch import exercises_touched
+
+ROOT = Path(__file__).resolve().parents[1]
+SUBMISSIONS = ROOT / "tests" / "submissions"
+
+
+def _verdicts(result) -> list[tuple[str, str, float, str]]:
+    return [(c.id, str(c.outcome), c.points, c.message) for c in result.checks]
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            found |= {child} | _descendants(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_saved_exercise_module_regrades_that_exercise_and_a_helper_regrades_all(tmp_path):
+    exercises = catalog.select(["linear_model", "encoding", "resnet"])
+    touched = exercises_touched([tmp_path / "resnet.py", tmp_path / "linear_model.py", tmp_path / "notes.txt"],
+                                tmp_path, exercises)
+    assert [e.name for e in touched] == ["linear_model", "resnet"]
+    assert exercises_touched([tmp_path / "helpers.py"], tmp_path, exercises) == list(exercises)
+    assert exercises_touched([tmp_path.parent / "linear_model.py"], tmp_path, exercises) == []
+
+
+def test_the_warm_checker_gives_the_verdicts_of_a_cold_run(launcher, tmp_path):
+    shutil.copy(SUBMISSIONS / "linear_model" / "gradient_no_factor_2.py", tmp_path / "linear_model.py")
+    request = CheckRequest(submission=tmp_path, exercises=["linear_model"], include_hidden=True, seed=77)
+    cold = run_checks(request, launcher=launcher)
+    checker = WarmChecker(launcher)  # the session's zygote: not closed here
+    first, again = checker.check(request), checker.check(request)
+    assert not cold.all_passed
+    assert _verdicts(first) == _verdicts(cold) == _verdicts(again)
+    assert first.points == cold.points
+
+
+@pytest.mark.slow
+def test_watch_regrades_only_the_saved_exercise_and_leaves_no_process_after_ctrl_c(tmp_path):
+    submission = tmp_path / "exercises"
+    submission.mkdir()
+    for name in ("linear_model", "thermometer"):
+        shutil.copy(ROOT / "solutions" / f"{name}.py", submission / f"{name}.py")
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "grader.cli", "watch", "linear_model", "thermometer", "--submission", str(submission)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"})
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True).start()
+
+    def until(text: str, timeout_s: float = 120) -> list[str]:
+        seen, deadline = [], time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.5)
+            except queue.Empty:
+                assert watcher.poll() is None, "grader watch ended: " + "".join(seen)
+                continue
+            seen.append(line)
+            if text in line:
+                return seen
+        raise AssertionError(f"no {text!r} within {timeout_s} s: " + "".join(seen))
+
+    try:
+        first = until("Watching")
+        assert any("Graded linear_model: 10/10" in line for line in first)
+        assert any("Graded thermometer" in line for line in first)
+        family = _descendants(watcher.pid)
+        assert family, "the zygote should be running"
+        shutil.copy(SUBMISSIONS / "linear_model" / "gradient_no_factor_2.py", submission / "linear_model.py")
+        regraded = until("Graded linear_model")
+        assert not any("Graded thermometer" in line for line in regraded)
+        assert "10/10" not in regraded[-1]
+        family |= _descendants(watcher.pid)
+        watcher.send_signal(signal.SIGINT)
+        assert watcher.wait(timeout=30) == 0
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+            watcher.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in family) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [p for p in family if _alive(p)]
