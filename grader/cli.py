@@ -10,18 +10,22 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
 from grader.check.launcher import Launcher, start_launcher
 from grader.render.formats import FORMATS
-from grader.results import CheckResult
+from grader.results import CheckResult, RunResult
 from grader.shared.limits import Limits
 from grader.shared.outcome import Outcome
+
+if TYPE_CHECKING:  # it imports torch, which 'grader check' imports only once its zygote has started
+    from grader.check.run import CheckRequest
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -98,11 +102,21 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
             launcher.close()
 
 
+def run_checks(request: CheckRequest, launcher: Launcher | None, jobs: int,
+               on_result: Callable[[CheckResult], None]) -> RunResult:
+    """Grade ``request`` in this process on ``launcher``, or, without one, in ``jobs`` grading processes."""
+    from grader.check import run
+    from grader.check.parallel import run_checks_in_parallel
+
+    if launcher is None:
+        return run_checks_in_parallel(request, jobs, on_result=on_result)
+    return run.run_checks(request, launcher=launcher, on_result=on_result)
+
+
 def _check(exercises: tuple[str, ...], submission: Path, out: Path, junit_xml: Path | None, include_hidden: bool,
            seed: int | None, timeout: float | None, threads: int, jobs: int, output_format: str | None,
            launcher: Launcher | None) -> None:
-    from grader.check.parallel import run_checks_in_parallel
-    from grader.check.run import CheckRequest, run_checks
+    from grader.check.run import CheckRequest
     from grader.render.files import write_reports
     from grader.render.formats import (
         DOCUMENT_FORMATS,
@@ -122,10 +136,7 @@ def _check(exercises: tuple[str, ...], submission: Path, out: Path, junit_xml: P
         def show(check: CheckResult) -> None:
             status.update(f"Grading {check.exercise}: {check.title}")
 
-        if launcher is None:
-            result = run_checks_in_parallel(request, jobs, on_result=show)
-        else:
-            result = run_checks(request, launcher=launcher, on_result=show)
+        result = run_checks(request, launcher=launcher, jobs=jobs, on_result=show)
     with exit_codes_for_errors(console):
         if output_format in DOCUMENT_FORMATS:
             sys.stdout.write(render_document(result, output_format))
@@ -318,7 +329,9 @@ def similar_command(submissions: Path, out: Path, exercises: tuple[str, ...]) ->
 @main.command("bundle")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="A new folder for the students' copy: stubs, grader, public checks, golden fixtures, CI workflow.")
-def bundle_command(out: Path) -> None:
+@click.option("--notebooks", is_flag=True,
+              help="Also write notebooks/<exercise>.ipynb: the stub's docstring and code, and a cell that checks it.")
+def bundle_command(out: Path, notebooks: bool) -> None:
     """Build what students receive: it grades the public checks offline, without the reference solutions."""
     from grader.bundle.build import BundleError, build_bundle
     from grader.check.run import UsageError
@@ -326,7 +339,7 @@ def bundle_command(out: Path) -> None:
     console = Console()
     with exit_codes_for_errors(console), console.status("Recording the references' answers to the public checks..."):
         try:
-            summary = build_bundle(out)
+            summary = build_bundle(out, notebooks=notebooks)
         except BundleError as exc:
             raise UsageError(f"the bundle cannot be built: {exc}") from None
     console.print(f"Wrote {summary.out}: {len(summary.exercises)} exercises, {summary.public_checks} public checks "

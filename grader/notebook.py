@@ -16,7 +16,8 @@ the run's warnings. The rules, for each top-level statement of each code cell:
   ``with`` blocks; assignments whose value calls something (``model = Net()``); any other
   statement (``del``, ``assert``, ``raise``, ``global``); IPython magics (``%``, ``%%``) and
   shell lines (``!``), which are not Python; a cell that starts with a cell magic, whole.
-  Bare strings and ``pass`` are dropped without mention: they do nothing.
+  Bare strings and ``pass`` are dropped without mention: they do nothing; so is the grader's
+  own check cell (``import grader``, ``grader.check(...)``).
 
 Cells are parsed with :mod:`ast` as they are; a cell that is not Python because of magic or
 shell lines is parsed again without them (and, where IPython is installed, through its own
@@ -231,6 +232,8 @@ def _ipython_transformed(text: str) -> str | None:
 
 def _why_left_out(node: ast.stmt) -> str | None:
     """None where ``node`` is kept; else what it is, for the warning ("" for what does nothing)."""
+    if _is_check_cell(node):
+        return ""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
         return None
     if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -269,6 +272,14 @@ def _inert(expr: ast.AST) -> bool:
     if isinstance(expr, ast.Lambda):
         return all(_inert(d) for d in (*expr.args.defaults, *(d for d in expr.args.kw_defaults if d is not None)))
     return all(_inert(child) for child in ast.iter_child_nodes(expr))
+
+
+def _is_check_cell(node: ast.stmt) -> bool:
+    """Whether ``node`` is the grader's own check cell (``import grader``, ``grader.check(...)``), dropped unmentioned."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names] == ["grader"]
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and \
+        ast.unparse(node.value.func) == "grader.check"
 
 
 def _is_main_guard(test: ast.expr) -> bool:
@@ -363,3 +374,9 @@ def exercise_notebook(stub: Path, exercise: str) -> Any:
         nbformat.v4.new_code_cell(f'import grader\ngrader.check("{exercise}")'),
     ]
     return notebook
+
+
+def write(notebook: Any, path: Path) -> None:
+    """Write ``notebook`` (from :func:`exercise_notebook`) as a ``.ipynb`` file that nbformat validates."""
+    nbformat.validate(notebook)
+    nbformat.write(notebook, str(path))

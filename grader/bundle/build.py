@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import catalog
+from grader import catalog, notebook
 from grader.bundle import golden
 from grader.bundle.workflow import WORKFLOW
 from grader.check.launcher import Launcher
@@ -42,8 +42,11 @@ class BundleSummary:
     notes: list[str] = field(default_factory=list)
 
 
-def build_bundle(out: Path, launcher: Launcher | None = None) -> BundleSummary:
-    """Write the students' distribution into ``out`` (which must not exist or be empty)."""
+def build_bundle(out: Path, launcher: Launcher | None = None, notebooks: bool = False) -> BundleSummary:
+    """Write the students' distribution into ``out`` (which must not exist or be empty).
+
+    ``notebooks`` also writes ``notebooks/<exercise>.ipynb`` per exercise (:func:`grader.notebook.exercise_notebook`).
+    """
     out = Path(out)
     if not golden.references_available():
         raise UsageError("grader bundle records the reference solutions' answers, and this grader has none: "
@@ -62,6 +65,11 @@ def build_bundle(out: Path, launcher: Launcher | None = None) -> BundleSummary:
     _write_text(out / "pyproject.toml", _pyproject())
     _write_text(out / "README.md", STUDENT_README)
     _write_text(out / WORKFLOW_PATH, WORKFLOW)
+    if notebooks:
+        (out / "notebooks").mkdir()
+        for name in exercises:
+            notebook.write(notebook.exercise_notebook(PROJECT_DIR / "exercises" / f"{name}.py", name),
+                           out / "notebooks" / f"{name}.ipynb")
     (out / "reports").mkdir(exist_ok=True)
     return BundleSummary(out=out, exercises=exercises, public_checks=public, hidden_checks_left_out=hidden_left_out,
                          recorded_calls=recorded)
