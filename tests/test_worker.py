@@ -44,6 +44,22 @@ def test_a_worker_runs_a_two_thread_matmul_after_the_zygote_warmed_up(launcher, 
     worker.close()
 
 
+def test_torchvision_is_importable_by_the_first_worker_and_preloaded_for_the_next(launcher, tmp_path):
+    """The zygote imports torchvision once it has forked a worker: code that uses the notes' transforms works either way."""
+    (tmp_path / "linear_model.py").write_text(
+        "import sys\nWAS_LOADED = 'torchvision' in sys.modules\nfrom torchvision import transforms\n\n"
+        "def forward(x, w):\n    return [WAS_LOADED, type(transforms.Normalize((0.5,), (0.5,))).__name__]\n")
+    seen = []
+    for _ in range(2):
+        worker = launcher.start_worker(tmp_path, Limits(), exercise="linear_model")
+        reply = worker.call("common.call", 60, name="forward", args=[1, 2])
+        assert reply.status == "ok", reply.message
+        seen.append(reply.value["result"])
+        worker.close()
+    assert all(name == "Normalize" for _, name in seen)
+    assert seen[-1][0] is True  # a later worker finds it imported
+
+
 def test_a_call_returns_the_result_and_the_output_is_captured_apart(launcher, submission):
     worker = launcher.start_worker(submission, Limits(), exercise="linear_model")
     mark = worker.tap.mark()

@@ -9,6 +9,7 @@ re-grades them all. The table shows every exercise in the course's order.
 from __future__ import annotations
 
 import logging
+import queue
 import signal
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -83,6 +84,41 @@ def _python_files(change: watchfiles.Change, path: str) -> bool:
     return path.endswith(".py")
 
 
+class _Saves:
+    """The Python files saved under a folder, collected by a watcher that runs from construction on.
+
+    ``watchfiles.watch`` starts watching only when its generator is first advanced, so it runs
+    in a thread of its own, and construction waits until it yields once (it yields on each idle
+    ``rust_timeout``): from then on, every save is seen, even one made during a grading.
+    """
+
+    def __init__(self, folder: Path, stop: threading.Event, *, ready_timeout_s: float = 30.0) -> None:
+        self._changes: queue.SimpleQueue[set[Path]] = queue.SimpleQueue()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(folder, stop), daemon=True)
+        self._thread.start()
+        self._ready.wait(ready_timeout_s)
+
+    def _run(self, folder: Path, stop: threading.Event) -> None:
+        for changes in watchfiles.watch(folder, watch_filter=_python_files, stop_event=stop, raise_interrupt=False,
+                                        rust_timeout=200, yield_on_timeout=True):
+            self._ready.set()
+            if changes:
+                self._changes.put({Path(p) for _, p in changes})
+
+    def next(self, timeout_s: float) -> set[Path]:
+        """The files saved since the last call (waiting up to ``timeout_s`` for one), all batches merged."""
+        try:
+            changed = self._changes.get(timeout=timeout_s)
+        except queue.Empty:
+            return set()
+        while True:
+            try:
+                changed |= self._changes.get_nowait()
+            except queue.Empty:
+                return changed
+
+
 def watch(request: CheckRequest, checker: WarmChecker, console: Console, *,
           stop: threading.Event | None = None, on_run: Callable[[RunResult], None] | None = None) -> None:
     """Grade ``request``'s exercises, then re-grade those whose files change, until Ctrl-C or ``stop``."""
@@ -124,12 +160,13 @@ def watch(request: CheckRequest, checker: WarmChecker, console: Console, *,
                 if on_run is not None:
                     on_run(result)
 
+            saved = _Saves(submission, stop)  # watching before the first grading: no save is missed
             grade(exercises)
             live.console.print(f"Watching {submission} for saved files; Ctrl-C to stop.", markup=False,
                                highlight=False)
-            for changes in watchfiles.watch(submission, watch_filter=_python_files, stop_event=stop,
-                                            raise_interrupt=False):
-                touched = exercises_touched((Path(p) for _, p in changes), submission, exercises)
+            while not stop.is_set():
+                changed = saved.next(timeout_s=0.5)
+                touched = exercises_touched(changed, submission, exercises) if changed else []
                 if touched and not stop.is_set():
                     grade(touched)
     except KeyboardInterrupt:

@@ -66,6 +66,38 @@ class JobDone:
     finished_checks: list[CheckResult] = field(default_factory=list)
 
 
+class JobQueue:
+    """The jobs a pool has still to hand out: each taken from ``jobs`` only when asked, a lost one retried."""
+
+    def __init__(self, jobs: Iterable[Job]) -> None:
+        self._pending = iter(jobs)
+        self._retry: list[Job] = []
+        self._attempts: dict[str, int] = {}
+        self._exhausted = False
+
+    def next(self) -> Job | None:
+        """The job to start now (a retry first), or ``None`` when none is waiting."""
+        job = self._retry.pop() if self._retry else None
+        if job is None and not self._exhausted:
+            job = next(self._pending, None)
+            self._exhausted = job is None
+        if job is not None:
+            self._attempts[job.key] = self._attempts.get(job.key, 0) + 1
+        return job
+
+    def retry(self, job: Job) -> bool:
+        """Queue ``job`` again if it has attempts left; whether it was."""
+        if self._attempts.get(job.key, 0) >= _ATTEMPTS:
+            return False
+        self._retry.append(job)
+        return True
+
+    @property
+    def done(self) -> bool:
+        """Whether every job has been handed out and none waits for a retry."""
+        return self._exhausted and not self._retry
+
+
 class _GradingProcess:
     """The parent's handle on one grading process."""
 
@@ -154,24 +186,17 @@ class GradingPool:
 
     def grade(self, jobs: Iterable[Job], on_check: Callable[[Job, CheckResult], None] | None = None) -> Iterator[JobDone]:
         """Grade ``jobs``, taking each from the iterable only when a process is free; yield as they end."""
-        pending = iter(jobs)
-        retry: list[Job] = []
-        attempts: dict[str, int] = {}
-        exhausted = False
+        queue = JobQueue(jobs)
         while True:
             for process in self._processes:
                 if process.ready and process.job is None:
-                    job = retry.pop() if retry else None
-                    if job is None and not exhausted:
-                        job = next(pending, None)
-                        exhausted = job is None
+                    job = queue.next()
                     if job is not None:
-                        attempts[job.key] = attempts.get(job.key, 0) + 1
                         try:
                             process.send(job)
                         except OSError:
                             pass  # the process is gone: select sees it end below, and the job is tried again
-            if exhausted and not retry and all(p.job is None for p in self._processes):
+            if queue.done and all(p.job is None for p in self._processes):
                 return
             readable, _, _ = select.select([p.socket for p in self._processes], [], [], 1.0)
             now = time.monotonic()
@@ -199,11 +224,8 @@ class GradingPool:
                                                f"their logs are in {self._log_dir}")
                     process.kill()
                     self._processes[index] = self._start()
-                    if job is not None:
-                        if may_retry and attempts[job.key] < _ATTEMPTS:
-                            retry.append(job)
-                        else:
-                            yield JobDone(job, None, problem, checks)
+                    if job is not None and not (may_retry and queue.retry(job)):
+                        yield JobDone(job, None, problem, checks)
 
     def _handle(self, process: _GradingProcess, message: dict[str, Any],
                 on_check: Callable[[Job, CheckResult], None] | None) -> JobDone | None:

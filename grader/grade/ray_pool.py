@@ -40,13 +40,12 @@ import ray
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from grader.check.run import UsageError
-from grader.grade.pool import _KEPT_ENVIRONMENT, START_TIMEOUT_S, Job, JobDone
+from grader.grade.pool import _KEPT_ENVIRONMENT, START_TIMEOUT_S, Job, JobDone, JobQueue
 from grader.results import CheckResult, RunResult
 from grader.shared.limits import Limits
 
 log = logging.getLogger("grader")
 
-_ATTEMPTS = 2
 #: Seconds between looks at the cluster's nodes, to place actors on nodes that joined.
 _REFRESH_S = 10.0
 #: Seconds an actor has to stop its zygote when the pool closes.
@@ -247,21 +246,14 @@ class RayGradingPool:
         ``on_check`` is told of each check when its submission's result arrives (actors send
         whole results, not each check as it ends).
         """
-        pending = iter(jobs)
-        retry: list[Job] = []
-        attempts: dict[str, int] = {}
-        exhausted = False
+        queue = JobQueue(jobs)
         while True:
             for slot in self._slots:
                 if slot.ready and slot.job is None:
-                    job = retry.pop() if retry else None
-                    if job is None and not exhausted:
-                        job = next(pending, None)
-                        exhausted = job is None
+                    job = queue.next()
                     if job is not None:
-                        attempts[job.key] = attempts.get(job.key, 0) + 1
                         self._send(slot, job)
-            if exhausted and not retry and all(s.job is None for s in self._slots):
+            if queue.done and all(s.job is None for s in self._slots):
                 return
             waiting = {s.job_ref if s.job is not None else s.ready_ref: s for s in self._slots
                        if s.job is not None or not s.ready}
@@ -315,9 +307,8 @@ class RayGradingPool:
                 job = slot.job
                 self._drop(slot)
                 if job is not None:
-                    if attempts[job.key] < _ATTEMPTS:
+                    if queue.retry(job):
                         self.retried.append(job.key)
-                        retry.append(job)
                     else:
                         yield JobDone(job, None, problem)
             if lost or now - self._placed_at > _REFRESH_S:
@@ -325,7 +316,7 @@ class RayGradingPool:
             if self._failed_starts > 2 * max(1, len(self._slots)) and not any(s.ready for s in self._slots):
                 raise RuntimeError("grading actors do not start on the Ray cluster; their logs are in the "
                                    "cluster's session folder (/tmp/ray/session_latest/logs on each node)")
-            if not self._slots and (retry or not exhausted):
+            if not self._slots and not queue.done:
                 raise RuntimeError("no node of the Ray cluster is left to grade on")
 
     def _send(self, slot: _Slot, job: Job) -> None:

@@ -25,7 +25,6 @@ def warm_up() -> None:
     import numpy  # noqa: F401
     import torch
     import torch.nn.functional as F
-    import torchvision  # noqa: F401
 
     from grader.worker import probes, sandbox, serve  # noqa: F401
 
@@ -46,6 +45,17 @@ class Zygote:
         self.control = control
         self.children: set[int] = set()
         self.ended: dict[int, int] = {}
+        self.warmed_further = False
+
+    def warm_further(self) -> None:
+        """Import what only some submissions use (torchvision, a second of it), once the first worker is forked.
+
+        The first worker is what a student who checks one exercise waits for; the workers forked
+        after this find torchvision imported, as a submission that uses the notes'
+        ``transforms`` expects. Still single-threaded, like everything the zygote runs.
+        """
+        self.warmed_further = True
+        import torchvision  # noqa: F401
 
     def reap(self, *_: Any) -> None:
         while True:
@@ -77,6 +87,8 @@ class Zygote:
             for fd in fds:
                 os.close(fd)
             self.control.send(json.dumps(reply).encode())
+            if "pid" in reply and not self.warmed_further:
+                self.warm_further()
         self.shutdown()
 
     def fork(self, fds: list[int], request: dict[str, Any]) -> int:
