@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SUBMISSIONS
+from processes import alive, descendants
 
 from grader.grade.gradebook import FILE_NAME, Gradebook, GradebookError
 from grader.results import CheckResult, ExerciseResult, RunResult
@@ -103,25 +104,6 @@ def _grade(*args: str) -> list[str]:
             "--timeout", "5", "--seed", "11"]
 
 
-def _descendants(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = (task / "children").read_text().split()
-        except OSError:
-            continue
-        for child in map(int, children):
-            found |= {child} | _descendants(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except OSError:
-        return False
-
-
 def _runs(out: Path) -> list[tuple[int, str, str]]:
     if not (out / FILE_NAME).exists():
         return []
@@ -142,16 +124,16 @@ def test_a_batch_killed_with_sigkill_resumes_without_losing_or_duplicating_a_run
     deadline = time.monotonic() + 240
     while len(_runs(out)) < 3 and batch.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    family = _descendants(batch.pid)
+    family = descendants(batch.pid)
     os.kill(batch.pid, signal.SIGKILL)
     batch.wait()
     before_resume = _runs(out)
     assert 3 <= len(before_resume) < 8, "the batch should be killed half-way"
     # Its grading process, zygote and workers die with it.
     deadline = time.monotonic() + 30
-    while any(_alive(p) for p in family) and time.monotonic() < deadline:
+    while any(alive(p) for p in family) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert family and not any(_alive(p) for p in family)
+    assert family and not any(alive(p) for p in family)
 
     resumed = subprocess.run(_grade(str(submissions), "--out", str(out), "--resume"), cwd=ROOT,
                              capture_output=True, text=True, timeout=400)

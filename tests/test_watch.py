@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import alive, descendants
 
 from grader import catalog
 from grader.check.run import CheckRequest, run_checks
@@ -25,25 +26,6 @@ SUBMISSIONS = ROOT / "tests" / "submissions"
 
 def _verdicts(result) -> list[tuple[str, str, float, str]]:
     return [(c.id, str(c.outcome), c.points, c.message) for c in result.checks]
-
-
-def _descendants(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = (task / "children").read_text().split()
-        except OSError:
-            continue
-        for child in map(int, children):
-            found |= {child} | _descendants(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except OSError:
-        return False
 
 
 def test_a_saved_exercise_module_regrades_that_exercise_and_a_helper_regrades_all(tmp_path):
@@ -96,13 +78,13 @@ def test_watch_regrades_only_the_saved_exercise_and_leaves_no_process_after_ctrl
         first = until("Watching")
         assert any("Graded linear_model: 10/10" in line for line in first)
         assert any("Graded thermometer" in line for line in first)
-        family = _descendants(watcher.pid)
+        family = descendants(watcher.pid)
         assert family, "the zygote should be running"
         shutil.copy(SUBMISSIONS / "linear_model" / "gradient_no_factor_2.py", submission / "linear_model.py")
         regraded = until("Graded linear_model")
         assert not any("Graded thermometer" in line for line in regraded)
         assert "10/10" not in regraded[-1]
-        family |= _descendants(watcher.pid)
+        family |= descendants(watcher.pid)
         watcher.send_signal(signal.SIGINT)
         assert watcher.wait(timeout=30) == 0
     finally:
@@ -110,6 +92,6 @@ def test_watch_regrades_only_the_saved_exercise_and_leaves_no_process_after_ctrl
             watcher.kill()
             watcher.wait()
     deadline = time.monotonic() + 10
-    while any(_alive(p) for p in family) and time.monotonic() < deadline:
+    while any(alive(p) for p in family) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [p for p in family if _alive(p)]
+    assert not [p for p in family if alive(p)]
