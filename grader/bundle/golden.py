@@ -40,8 +40,6 @@ from grader.judge.core import Verdict
 from grader.references import GOLDEN_DIR, solutions_dir
 
 FORMAT_VERSION = 1
-#: Where a students' copy of the grader keeps its fixtures (absent in the full project).
-DATA_DIR = GOLDEN_DIR
 
 
 class GoldenMiss(Verdict):
@@ -484,10 +482,10 @@ def _replayed(store: Store, exercise: str, name: str) -> Any:
 
 @functools.cache
 def _shipped_store() -> Store:
-    if not (DATA_DIR / "index.json").is_file():
-        raise RuntimeError(f"no golden fixtures at {DATA_DIR}: this grader has neither the reference solutions "
+    if not (GOLDEN_DIR / "index.json").is_file():
+        raise RuntimeError(f"no golden fixtures at {GOLDEN_DIR}: this grader has neither the reference solutions "
                            "nor their recorded answers; reinstall it")
-    return Store.load(DATA_DIR)
+    return Store.load(GOLDEN_DIR)
 
 
 def answer(exercise: str, name: str) -> Any:
