@@ -57,6 +57,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Load matplotlib's font list before any test: on a machine without its cache (a fresh home
+    folder) the first import runs ``fc-list`` once, a process no test of ours starts."""
+    import matplotlib.font_manager  # noqa: F401
+
+
 @contextmanager
 def _starting_no_process(item: pytest.Item) -> Iterator[None]:
     """Around a test not marked ``slow``: make every way of starting a process fail the test, naming the fix."""
