@@ -7,7 +7,8 @@ Each figure is a ratio within one run, pairs interleaved (this machine is noisy)
   torch again;
 - warm: a :class:`~grader.check.warm.WarmChecker` re-checking linear_model, its time beyond the
   checks' own, and over a cold check;
-- course: `grader check` of every exercise, in one grading process per core over `--jobs 1`.
+- course: `grader check` of every exercise, in one grading process per core (forked, one torch
+  import for all) over `--jobs 1`, and over a bare import (the machine's speed).
 """
 
 from __future__ import annotations
@@ -73,8 +74,11 @@ def test_warm_recheck_of_one_exercise(benchmark, tmp_path):
 def test_whole_course_in_parallel_against_one_process(benchmark, tmp_path):
     parallel, serial = _check(tmp_path / "parallel"), _check(tmp_path / "serial", "--jobs", "1")
     pairs = [(_seconds(serial), _seconds(parallel))]
+    bare = _seconds(BARE)
     benchmark.extra_info.update(
-        one_process_s=[s for s, _ in pairs], parallel_s=[p for _, p in pairs],
+        one_process_s=[s for s, _ in pairs], parallel_s=[p for _, p in pairs], bare_import_s=bare,
         ratio_median=statistics.median(p / s for s, p in pairs),
+        # The machine's speed, to read parallel_s against a target set on another machine.
+        parallel_over_bare_import=statistics.median(p for _, p in pairs) / bare,
     )
     benchmark.pedantic(_seconds, args=(parallel,), rounds=1, iterations=1)

@@ -25,6 +25,7 @@ from grader.shared.limits import Limits
 from grader.shared.outcome import Outcome
 
 if TYPE_CHECKING:  # it imports torch, which 'grader check' imports only once its zygote has started
+    from grader.check.parallel import ParallelChecker
     from grader.check.run import CheckRequest
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -89,33 +90,48 @@ def check_command(exercises: tuple[str, ...], submission: Path, out: Path, junit
                   include_hidden: bool, seed: int | None, timeout: float | None, threads: int, jobs: int | None,
                   output_format: str | None) -> None:
     """Grade EXERCISES (all of them if none is named) of a submission folder."""
-    from grader.check.parallel import available_cores
-
-    jobs = jobs or available_cores()
-    # Started before this process imports torch, so that the zygote's import and ours run side by side.
-    launcher = start_launcher(wait=False) if jobs == 1 or len(exercises) == 1 else None
+    launcher = start_grading(jobs, exercises, submission)
     try:
-        _check(exercises, submission, out, junit_xml, include_hidden, seed, timeout, threads, jobs, output_format,
-               launcher)
+        _check(exercises, submission, out, junit_xml, include_hidden, seed, timeout, threads, output_format, launcher)
     finally:
         if launcher is not None:
             launcher.close()
 
 
-def run_checks(request: CheckRequest, launcher: Launcher | None, jobs: int,
-               on_result: Callable[[CheckResult], None]) -> RunResult:
-    """Grade ``request`` in this process on ``launcher``, or, without one, in ``jobs`` grading processes."""
-    from grader.check import run
-    from grader.check.parallel import run_checks_in_parallel
+def start_grading(jobs: int | None, exercises: tuple[str, ...], submission: Path) -> Launcher | ParallelChecker:
+    """A zygote for grading in this process, or, for several exercises and cores, a :class:`ParallelChecker`.
 
-    if launcher is None:
-        return run_checks_in_parallel(request, jobs, on_result=on_result)
+    Either is started before this process imports torch, so that the imports run side by side,
+    and before the spinner's thread, so that the grading processes can be forked from here. A
+    request that will be refused (an unknown exercise, no such folder) gets the zygote alone.
+    """
+    from grader import catalog
+    from grader.check.parallel import ParallelChecker, available_cores
+
+    jobs = jobs or available_cores()
+    try:
+        count = len(catalog.select(list(exercises)))
+    except catalog.UnknownExercise:
+        count = 0
+    if jobs == 1 or count <= 1 or not submission.is_dir():
+        return start_launcher(wait=False)
+    return ParallelChecker(min(jobs, count))
+
+
+def run_checks(request: CheckRequest, launcher: Launcher | ParallelChecker,
+               on_result: Callable[[CheckResult], None]) -> RunResult:
+    """Grade ``request`` in this process on ``launcher``, or in the grading processes of a :class:`ParallelChecker`."""
+    from grader.check import run
+    from grader.check.parallel import ParallelChecker
+
+    if isinstance(launcher, ParallelChecker):
+        return launcher.check(request, on_result=on_result)
     return run.run_checks(request, launcher=launcher, on_result=on_result)
 
 
 def _check(exercises: tuple[str, ...], submission: Path, out: Path, junit_xml: Path | None, include_hidden: bool,
-           seed: int | None, timeout: float | None, threads: int, jobs: int, output_format: str | None,
-           launcher: Launcher | None) -> None:
+           seed: int | None, timeout: float | None, threads: int, output_format: str | None,
+           launcher: Launcher | ParallelChecker) -> None:
     from grader.check.run import CheckRequest
     from grader.render.files import write_reports
     from grader.render.formats import (
@@ -136,7 +152,7 @@ def _check(exercises: tuple[str, ...], submission: Path, out: Path, junit_xml: P
         def show(check: CheckResult) -> None:
             status.update(f"Grading {check.exercise}: {check.title}")
 
-        result = run_checks(request, launcher=launcher, jobs=jobs, on_result=show)
+        result = run_checks(request, launcher=launcher, on_result=show)
     with exit_codes_for_errors(console):
         if output_format in DOCUMENT_FORMATS:
             sys.stdout.write(render_document(result, output_format))

@@ -101,6 +101,7 @@ def test_a_check_the_grader_fails_on_exits_3_and_names_the_log_file(tmp_path, mo
     result = RunResult(submission=str(tmp_path), started_at="2025-01-01T00:00:00+00:00", duration_s=1.0,
                        grader_version="test", seed=0, include_hidden=False, isolation="fork",
                        exercises=[ExerciseResult(name="linear_model", title="A linear model", checks=[broken])])
+    monkeypatch.setattr(grader.cli, "start_grading", lambda *_: None)
     monkeypatch.setattr(grader.cli, "run_checks", lambda request, **_: result)
     run = CliRunner().invoke(grader.cli.main, ["check", "--out", str(tmp_path), "--format", "terminal"])
     assert run.exit_code == 3

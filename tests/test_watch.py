@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from processes import alive, descendants
 
@@ -28,13 +29,39 @@ def _verdicts(result) -> list[tuple[str, str, float, str]]:
     return [(c.id, str(c.outcome), c.points, c.message) for c in result.checks]
 
 
-def test_a_saved_exercise_module_regrades_that_exercise_and_a_helper_regrades_all(tmp_path):
+def test_a_saved_exercise_module_or_notebook_regrades_that_exercise(tmp_path):
     exercises = catalog.select(["linear_model", "encoding", "resnet"])
     touched = exercises_touched([tmp_path / "resnet.py", tmp_path / "linear_model.py", tmp_path / "notes.txt"],
                                 tmp_path, exercises)
     assert [e.name for e in touched] == ["linear_model", "resnet"]
-    assert exercises_touched([tmp_path / "helpers.py"], tmp_path, exercises) == list(exercises)
+    assert [e.name for e in exercises_touched([tmp_path / "encoding.ipynb"], tmp_path, exercises)] == ["encoding"]
+    # Jupyter's autosaves, and files outside the submission, are no exercise's.
+    assert exercises_touched([tmp_path / ".ipynb_checkpoints" / "encoding-checkpoint.ipynb"], tmp_path,
+                             exercises) == []
     assert exercises_touched([tmp_path.parent / "linear_model.py"], tmp_path, exercises) == []
+
+
+def test_a_saved_helper_regrades_the_exercises_that_import_it(tmp_path):
+    exercises = catalog.select(["linear_model", "encoding", "convnet", "resnet", "mlp", "metrics"])
+    (tmp_path / "helpers.py").write_text("import torch\n\ndef square(x):\n    return x * x\n")
+    (tmp_path / "layers.py").write_text("from helpers import square\n")
+    (tmp_path / "linear_model.py").write_text("import torch\nfrom helpers import square\n")
+    (tmp_path / "encoding.py").write_text("import torch\n\ndef one_hot(y, n):\n    return None\n")
+    (tmp_path / "convnet.py").write_text("import layers.conv\n")  # through a package of the submission
+    (tmp_path / "layers").mkdir()
+    (tmp_path / "layers" / "__init__.py").write_text("import helpers\n")
+    (tmp_path / "layers.py").unlink()
+    (tmp_path / "resnet.py").write_text("import importlib\nmodule = importlib.import_module('help' + 'ers')\n")
+    (tmp_path / "mlp.py").write_text("def broken(:\n")  # does not parse: cannot tell, so graded again
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("%matplotlib inline\nimport helpers")])
+    nbformat.write(nb, tmp_path / "metrics.ipynb")
+    touched = exercises_touched([tmp_path / "helpers.py"], tmp_path, exercises)
+    assert [e.name for e in touched] == ["linear_model", "convnet", "resnet", "mlp", "metrics"]
+    # A module of a package is its package's: the exercises importing the package are graded again.
+    assert [e.name for e in exercises_touched([tmp_path / "layers" / "conv.py"], tmp_path, exercises)] == \
+        ["convnet", "resnet", "mlp"]
+    assert exercises_touched([tmp_path / "unused.py"], tmp_path, exercises) == \
+        [e for e in exercises if e.name in ("resnet", "mlp")]
 
 
 def test_the_warm_checker_gives_the_verdicts_of_a_cold_run(launcher, tmp_path):

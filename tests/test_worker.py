@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from processes import alive
 
 from grader.check.launcher import WorkerDied, start_launcher
 from grader.shared.limits import Limits
@@ -111,3 +112,20 @@ def test_spawned_workers_serve_the_same_probes():
         worker.close()
     finally:
         spawner.close()
+
+
+def test_a_zygote_forked_from_the_zygote_serves_its_own_workers_and_ends_when_closed(launcher, submission):
+    """What ``grader check`` forks each grading process's zygote from: as warm as the first, still single-threaded."""
+    forked = launcher.fork_zygote()
+    assert forked.pid not in (None, launcher.pid)
+    worker = forked.start_worker(submission, Limits(threads=2), exercise="linear_model")
+    reply = worker.call("common.environment", 30)
+    assert reply.status == "ok"
+    assert reply.value["threads"] == 2 and reply.value["matmul"] == 256.0**3
+    assert worker.call("common.call", 30, name="forward", args=[3, 2]).value["result"] == 6
+    worker.close()
+    forked.close()
+    assert not alive(forked.pid)
+    again = launcher.start_worker(submission, Limits(), exercise="linear_model")  # the first one serves on
+    assert again.call("common.call", 30, name="forward", args=[2, 2]).value["result"] == 4
+    again.close()

@@ -325,24 +325,49 @@ class ZygoteLauncher:
 
     mode = "fork"
 
-    def __init__(self, wait: bool = True) -> None:
+    def __init__(self, wait: bool = True, control: socket.socket | None = None) -> None:
         """Start the zygote; with ``wait=False`` return at once and wait for it on first use.
 
-        Not waiting lets the caller import torch while the zygote does, on another core.
+        Not waiting lets the caller import torch while the zygote does, on another core. With
+        ``control``, start nothing: that socket leads to a zygote forked from another
+        (:meth:`fork_zygote`).
         """
-        self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._lock = threading.Lock()
-        self._process = subprocess.Popen(
-            [sys.executable, *_NO_WORKING_FOLDER, "-m", "grader.worker.zygote", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()],
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            cwd=_NEUTRAL_FOLDER,
-        )
-        theirs.close()
+        self._process: subprocess.Popen[bytes] | None = None
         self.pid: int | None = None
+        if control is not None:
+            self._control = control
+        else:
+            self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            self._process = subprocess.Popen(
+                [sys.executable, *_NO_WORKING_FOLDER, "-m", "grader.worker.zygote", str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                cwd=_NEUTRAL_FOLDER,
+            )
+            theirs.close()
         if wait:
             self.wait_until_ready()
+
+    def fork_zygote(self) -> ZygoteLauncher:
+        """A second zygote, forked from this one with torch imported and warm, and its own workers.
+
+        It ends when the returned launcher is closed, or with this zygote.
+        """
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            reply = self._ask({"op": "zygote"}, [theirs.fileno()])
+        finally:
+            theirs.close()
+        if "zygote" not in reply:
+            ours.close()
+            raise RuntimeError(f"the worker zygote could not fork another: {reply.get('error', reply)}")
+        return ZygoteLauncher(wait=True, control=ours)
+
+    def forget(self) -> None:
+        """Close this process's copy of the control socket, leaving the zygote to another process that holds it."""
+        self._control.close()
 
     def wait_until_ready(self) -> None:
         """Block until the zygote has imported torch and says it is ready."""
@@ -393,11 +418,32 @@ class ZygoteLauncher:
 
     def close(self) -> None:
         self._control.close()
+        if self._process is None:
+            self._wait_until_gone()
+            return
+        if self.pid is None:
+            # Still importing torch (Ctrl-C while it starts): it has no worker to stop and sweep.
+            self._process.kill()
+            self._process.wait()
+            return
         try:
             self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+
+    def _wait_until_gone(self) -> None:
+        # A forked zygote is its parent zygote's child, not ours: watched, not waited for.
+        if self.pid is None:
+            return
+        deadline = time.monotonic() + 5
+        while Path(f"/proc/{self.pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if Path(f"/proc/{self.pid}").exists():
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
 
 
 class SpawnLauncher:

@@ -1,8 +1,14 @@
 """Grading several exercises of one submission side by side, one grading process per core.
 
 Each exercise is a job for a :class:`~grader.grade.pool.GradingPool`: the processes take
-the next exercise as they free up, each with its own zygote, and the results are put back
-in the course's order, so the report reads as a run in one process would.
+the next exercise as they free up, and the results are put back in the course's order, so
+the report reads as a run in one process would.
+
+Where workers are forked (Linux), a :class:`ParallelChecker` imports torch once for all of
+them: it starts one zygote, imports torch itself meanwhile, and then forks its grading
+processes from itself and a zygote for each from that one, all before this process starts
+a thread (the CLI's spinner) — so it is made before the spinner starts. Elsewhere its
+grading processes are fresh interpreters, each with its own zygote.
 """
 
 from __future__ import annotations
@@ -14,8 +20,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
+from grader.check.launcher import ZygoteLauncher, start_launcher
 from grader.grade.pool import GradingPool, Job
 from grader.results import CheckResult, RunResult
 
@@ -34,35 +42,87 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+class ParallelChecker:
+    """``processes`` grading processes, started now and kept until :meth:`close`."""
+
+    def __init__(self, processes: int) -> None:
+        self._scratch = tempfile.TemporaryDirectory(prefix="grader-parallel-")
+        scratch = Path(self._scratch.name)
+        launcher = start_launcher(wait=False)  # its torch import runs beside ours
+        self._zygote = launcher if isinstance(launcher, ZygoteLauncher) else None
+        try:
+            from grader.check import run
+
+            run.warm_up()
+            if self._zygote is not None:
+                self._zygote.wait_until_ready()
+            self._pool = GradingPool(processes, scratch / "logs", scratch / "tmp", zygote=self._zygote)
+        except BaseException:
+            self._close_zygote()
+            self._scratch.cleanup()
+            raise
+        if self._zygote is None:
+            launcher.close()
+
+    @property
+    def pids(self) -> list[int]:
+        """The grading processes' ids."""
+        return self._pool.pids
+
+    def check(self, request: CheckRequest, on_result: Callable[[CheckResult], None] | None = None) -> RunResult:
+        """Grade ``request`` as :func:`~grader.check.run.run_checks` does, its exercises spread over the processes."""
+        from grader.check.run import grader_version, validated
+
+        submission, exercises = validated(request.submission, request.exercises)
+        seed = request.seed if request.seed is not None else secrets.randbits(32)
+        started, clock = datetime.datetime.now(datetime.UTC), time.perf_counter()
+        jobs = [Job(key=e.name, submission=submission.resolve(), exercises=[e.name],
+                    include_hidden=request.include_hidden, seed=seed, limits=request.limits,
+                    deadline_s=EXERCISE_DEADLINE_S) for e in exercises]
+        done: dict[str, RunResult] = {}
+        for finished in self._pool.grade(jobs, on_check=lambda _, check: on_result and on_result(check)):
+            if finished.result is None:
+                raise RuntimeError(f"the checks of {finished.job.key} could not be run: {finished.error}")
+            done[finished.job.key] = finished.result
+        results = [done[e.name] for e in exercises]
+        return RunResult(
+            submission=str(submission),
+            started_at=started.isoformat(timespec="seconds"),
+            duration_s=round(time.perf_counter() - clock, 3),
+            grader_version=grader_version(),
+            seed=seed,
+            include_hidden=request.include_hidden,
+            isolation=results[0].isolation,
+            exercises=[exercise for result in results for exercise in result.exercises],
+            warnings=list(dict.fromkeys(w for result in results for w in result.warnings)),
+        )
+
+    def _close_zygote(self) -> None:
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
+
+    def close(self) -> None:
+        """Stop the grading processes (each stops its zygote and workers), then the first zygote."""
+        try:
+            self._pool.close()
+        finally:
+            self._close_zygote()
+            self._scratch.cleanup()
+
+    def __enter__(self) -> ParallelChecker:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+
 def run_checks_in_parallel(request: CheckRequest, processes: int,
                            on_result: Callable[[CheckResult], None] | None = None) -> RunResult:
-    """Grade ``request`` as :func:`~grader.check.run.run_checks` does, its exercises spread over ``processes``."""
-    from grader.check.run import _validated, grader_version
+    """Grade ``request`` on a :class:`ParallelChecker` of ``processes`` (fewer for fewer exercises)."""
+    from grader.check.run import validated
 
-    submission, exercises = _validated(request.submission, request.exercises)
-    seed = request.seed if request.seed is not None else secrets.randbits(32)
-    started, clock = datetime.datetime.now(datetime.UTC), time.perf_counter()
-    jobs = [Job(key=e.name, submission=submission.resolve(), exercises=[e.name], include_hidden=request.include_hidden,
-                seed=seed, limits=request.limits, deadline_s=EXERCISE_DEADLINE_S) for e in exercises]
-    done: dict[str, RunResult] = {}
-    with tempfile.TemporaryDirectory(prefix="grader-parallel-") as scratch:
-        pool = GradingPool(min(processes, len(jobs)), Path(scratch) / "logs", Path(scratch) / "tmp")
-        try:
-            for finished in pool.grade(jobs, on_check=lambda _, check: on_result and on_result(check)):
-                if finished.result is None:
-                    raise RuntimeError(f"the checks of {finished.job.key} could not be run: {finished.error}")
-                done[finished.job.key] = finished.result
-        finally:
-            pool.close()
-    results = [done[e.name] for e in exercises]
-    return RunResult(
-        submission=str(submission),
-        started_at=started.isoformat(timespec="seconds"),
-        duration_s=round(time.perf_counter() - clock, 3),
-        grader_version=grader_version(),
-        seed=seed,
-        include_hidden=request.include_hidden,
-        isolation=results[0].isolation,
-        exercises=[exercise for result in results for exercise in result.exercises],
-        warnings=list(dict.fromkeys(w for result in results for w in result.warnings)),
-    )
+    _, exercises = validated(request.submission, request.exercises)
+    with ParallelChecker(min(processes, len(exercises))) as checker:
+        return checker.check(request, on_result)

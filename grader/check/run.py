@@ -48,7 +48,7 @@ class CheckRequest:
     device: str = "cpu"
 
 
-def _validated(submission: Path, names: list[str]) -> tuple[Path, list[catalog.Exercise]]:
+def validated(submission: Path, names: list[str]) -> tuple[Path, list[catalog.Exercise]]:
     """The submission folder and the exercises asked for, or a :class:`UsageError` saying what is wrong."""
     submission = Path(submission)
     if not submission.is_dir():
@@ -58,6 +58,16 @@ def _validated(submission: Path, names: list[str]) -> tuple[Path, list[catalog.E
         return submission, catalog.select(names)
     except catalog.UnknownExercise as exc:
         raise UsageError(str(exc)) from None
+
+
+def warm_up() -> None:
+    """Pay here, once, what the first grading in a process pays: processes forked from this one find it paid.
+
+    One torch thread, as :func:`run_checks` sets; and the first optimizer, which imports
+    ``torch._dynamo`` (three seconds of CPU on a slow machine), as most references train.
+    """
+    torch.set_num_threads(1)
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1).step()
 
 
 def grader_version() -> str:
@@ -73,7 +83,7 @@ def run_checks(
     on_result: Callable[[CheckResult], None] | None = None,
 ) -> RunResult:
     """Grade ``request.submission``; start (and stop) a launcher unless one is given."""
-    submission, exercises = _validated(request.submission, request.exercises)
+    submission, exercises = validated(request.submission, request.exercises)
     seed = request.seed if request.seed is not None else secrets.randbits(32)
     # The references computed here share the machine with the workers: one thread each
     # keeps them from fighting over the cores (the workers set their own count).
@@ -149,7 +159,7 @@ class BenchRequest:
 
 def run_bench(request: BenchRequest, launcher: Launcher | None = None) -> BenchResult:
     """Measure the student's throughput against the reference for each benchmarked object."""
-    submission, exercises = _validated(request.submission, request.exercises)
+    submission, exercises = validated(request.submission, request.exercises)
     if references.solutions_dir() is None:
         raise UsageError("grader bench measures your code against the reference solutions, which this copy of the "
                          "grader does not hold; your course's grader runs it")

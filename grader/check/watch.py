@@ -1,13 +1,15 @@
 """``grader watch``: grade once, then again each exercise whose files are saved, until Ctrl-C.
 
 The grading runs on a :class:`~grader.check.warm.WarmChecker`, so a re-grade costs the
-checks' own time and little more. A saved ``<exercise>.py`` re-grades that exercise; any
-other Python file of the submission (a helper module, which any exercise may import)
-re-grades them all. The table shows every exercise in the course's order.
+checks' own time and little more. A saved ``<exercise>.py`` or ``<exercise>.ipynb`` re-grades
+that exercise; any other Python file of the submission (a helper module) re-grades the
+exercises that import it, as their source says. The table shows every exercise in the
+course's order.
 """
 
 from __future__ import annotations
 
+import ast
 import logging
 import queue
 import signal
@@ -23,25 +25,33 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from grader import notebook
 from grader.catalog import Exercise
-from grader.check.run import CheckRequest, _validated
+from grader.check.run import CheckRequest, validated
 from grader.check.warm import WarmChecker
 from grader.results import ExerciseResult, RunResult
 from grader.visible import visible_text
 
 log = logging.getLogger("grader")
+#: Bytes of a module read to find what it imports; a larger one is taken to import anything.
+MAX_READ_BYTES = 2 * 2**20
 #: Characters of a failing check's message shown in the table.
 SHOWN_MESSAGE = 90
 
 
 def exercises_touched(changed: Iterable[Path], submission: Path, exercises: Sequence[Exercise]) -> list[Exercise]:
-    """The exercises to grade again after ``changed`` files of ``submission`` were saved, in course order."""
+    """The exercises to grade again after ``changed`` files of ``submission`` were saved, in course order.
+
+    ``<exercise>.py`` or ``<exercise>.ipynb`` is that exercise's; any other Python file is a
+    helper, whose saving re-grades the exercises whose modules import it (see :func:`imports_any`).
+    """
     folder = Path(submission).resolve()
     by_name = {e.name: e for e in exercises}
     names: set[str] = set()
+    helpers: set[str] = set()
     for path in changed:
         path = Path(path)
-        if path.suffix != ".py":
+        if path.suffix not in (".py", ".ipynb"):
             continue
         try:
             relative = path.resolve().relative_to(folder)
@@ -49,9 +59,72 @@ def exercises_touched(changed: Iterable[Path], submission: Path, exercises: Sequ
             continue
         if len(relative.parts) == 1 and relative.stem in by_name:
             names.add(relative.stem)
-        else:
-            return list(exercises)
+        elif path.suffix == ".py":  # a notebook elsewhere (Jupyter's .ipynb_checkpoints) is no module
+            helpers.add(relative.parts[0] if len(relative.parts) > 1 else relative.stem)
+    if helpers:
+        names |= {e.name for e in exercises if imports_any(folder, e.name, helpers)}
     return [e for e in exercises if e.name in names]
+
+
+def imports_any(folder: Path, exercise: str, helpers: set[str]) -> bool:
+    """Whether the module of ``exercise`` in ``folder`` imports one of the top-level modules ``helpers``.
+
+    Read from the source, never run: the ``import`` statements of the module, then of the modules
+    of ``folder`` it imports, and so on. Where that cannot tell (a file that does not parse, a
+    relative import, ``importlib.import_module`` or ``__import__``), the answer is yes: a re-grade
+    too many costs seconds, one too few shows a stale verdict.
+    """
+    seen: set[str] = set()
+    pending = [exercise]
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        imported = _imported_names(_module_source(folder, name, exercise=name == exercise))
+        if imported is None or imported & helpers:
+            return True
+        pending.extend(imported - seen)
+    return False
+
+
+def _module_source(folder: Path, name: str, *, exercise: bool) -> str | None:
+    """The text of module ``name`` of ``folder`` ("" where it is not the submission's); None where unreadable."""
+    candidates = [folder / f"{name}.py", folder / name / "__init__.py"]
+    try:
+        for candidate in candidates:
+            if candidate.is_file():
+                if candidate.stat().st_size > MAX_READ_BYTES:
+                    return None
+                return candidate.read_text(encoding="utf-8")
+        if exercise and (folder / f"{name}.ipynb").is_file():
+            return notebook.module_from_notebook(folder / f"{name}.ipynb").source
+    except (OSError, UnicodeDecodeError, notebook.NotebookProblem):
+        return None
+    return ""  # torch, numpy, the standard library: not the submission's
+
+
+def _imported_names(source: str | None) -> set[str] | None:
+    """The top-level module names ``source`` imports, or None where its imports cannot be read off it."""
+    if source is None:
+        return None
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.partition(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level or not node.module:
+                return None
+            names.add(node.module.partition(".")[0])
+        elif isinstance(node, ast.Call):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if called in ("import_module", "__import__"):
+                return None
+    return names
 
 
 def status_table(exercises: Sequence[Exercise], results: dict[str, ExerciseResult], grading: set[str]) -> Table:
@@ -81,11 +154,11 @@ def status_table(exercises: Sequence[Exercise], results: dict[str, ExerciseResul
 
 
 def _python_files(change: watchfiles.Change, path: str) -> bool:
-    return path.endswith(".py")
+    return path.endswith((".py", ".ipynb"))
 
 
 class _Saves:
-    """The Python files saved under a folder, collected by a watcher that runs from construction on.
+    """The Python files and notebooks saved under a folder, collected by a watcher that runs from construction on.
 
     ``watchfiles.watch`` starts watching only when its generator is first advanced, so it runs
     in a thread of its own, and construction waits until it yields once (it yields on each idle
@@ -122,7 +195,7 @@ class _Saves:
 def watch(request: CheckRequest, checker: WarmChecker, console: Console, *,
           stop: threading.Event | None = None, on_run: Callable[[RunResult], None] | None = None) -> None:
     """Grade ``request``'s exercises, then re-grade those whose files change, until Ctrl-C or ``stop``."""
-    submission, exercises = _validated(request.submission, request.exercises)
+    submission, exercises = validated(request.submission, request.exercises)
     results: dict[str, ExerciseResult] = {}
     interrupted = threading.Event()
     stop = stop or threading.Event()

@@ -21,14 +21,20 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.results import CheckResult, RunResult
 from grader.shared.limits import Limits
+
+if TYPE_CHECKING:
+    from grader.check.launcher import Launcher, ZygoteLauncher
 
 #: Seconds a grading process may take to import torch and start its zygote.
 START_TIMEOUT_S = 300.0
@@ -98,21 +104,55 @@ class JobQueue:
         return self._exhausted and not self._retry
 
 
+class _Forked:
+    """A grading process forked from this one, seen through the part of ``subprocess.Popen`` the pool uses."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired(f"grading process {self.pid}", timeout or 0.0)
+            time.sleep(0.01)
+        return self.returncode
+
+
+def single_threaded() -> bool:
+    """Whether this process runs no Python thread but its main one (so that forking it is safe)."""
+    return threading.active_count() == 1
+
+
 class _GradingProcess:
     """The parent's handle on one grading process."""
 
-    def __init__(self, index: int, log_dir: Path, tmp_dir: Path) -> None:
+    def __init__(self, index: int, log_dir: Path, tmp_dir: Path, zygote: ZygoteLauncher | None = None,
+                 inherited: Iterable[socket.socket] = ()) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        environment = {k: os.environ[k] for k in _KEPT_ENVIRONMENT if k in os.environ}
-        # Third-party pytest plugins would change how checks run (reordering them, say), and
-        # loading them costs about 0.5 s per submission here.
-        environment.update(TMPDIR=str(tmp_dir), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
-        with open(log_dir / f"grading-process-{index}.log", "ab") as log_file:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "grader.grade.pool", str(theirs.fileno())],
-                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file,
-                env=environment, start_new_session=True,
-            )
+        log_path = log_dir / f"grading-process-{index}.log"
+        if zygote is not None and single_threaded():
+            self.process: subprocess.Popen[bytes] | _Forked = _fork(theirs, [ours, *inherited], zygote, log_path,
+                                                                     tmp_dir)
+        else:
+            environment = {k: os.environ[k] for k in _KEPT_ENVIRONMENT if k in os.environ}
+            # Third-party pytest plugins would change how checks run (reordering them, say), and
+            # loading them costs about 0.5 s per submission here.
+            environment.update(TMPDIR=str(tmp_dir), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+            with open(log_path, "ab") as log_file:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "grader.grade.pool", str(theirs.fileno())],
+                    pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file,
+                    env=environment, start_new_session=True,
+                )
         theirs.close()
         self.socket = ours
         self.started = time.monotonic()
@@ -162,10 +202,17 @@ class _GradingProcess:
 
 
 class GradingPool:
-    """``size`` grading processes, started once and reused for every submission of a batch."""
+    """``size`` grading processes, started once and reused for every submission of a batch.
 
-    def __init__(self, size: int, log_dir: Path, tmp_dir: Path) -> None:
+    Each is a fresh interpreter with a scrubbed environment and a zygote of its own; or, given
+    ``zygote`` (``grader check`` on a student's machine), a fork of this process, which has
+    imported torch already, with a zygote forked from ``zygote``: one torch import for all.
+    A process that is started again once this one runs threads is a fresh interpreter.
+    """
+
+    def __init__(self, size: int, log_dir: Path, tmp_dir: Path, zygote: ZygoteLauncher | None = None) -> None:
         self.size = max(1, size)
+        self._zygote = zygote
         self._log_dir = Path(log_dir)
         #: The temporary folder of the grading processes, where their workers' folders are.
         self.tmp_dir = Path(tmp_dir)
@@ -173,11 +220,14 @@ class GradingPool:
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
         self._started = 0
         self._failed_starts = 0
-        self._processes = [self._start() for _ in range(self.size)]
+        self._processes: list[_GradingProcess] = []
+        for _ in range(self.size):
+            self._processes.append(self._start())
 
     def _start(self) -> _GradingProcess:
         self._started += 1
-        return _GradingProcess(self._started, self._log_dir, self.tmp_dir)
+        return _GradingProcess(self._started, self._log_dir, self.tmp_dir, self._zygote,
+                               [p.socket for p in self._processes])
 
     @property
     def pids(self) -> list[int]:
@@ -275,10 +325,48 @@ def _exit_text(process: subprocess.Popen[bytes]) -> str:
 # ----------------------------------------------------------------------------- the grading process
 
 
-def _serve(channel: socket.socket) -> None:
+def _fork(channel: socket.socket, foreign: list[socket.socket], zygote: ZygoteLauncher, log_path: Path,
+          tmp_dir: Path) -> _Forked:
+    """Fork a grading process serving ``channel``, its zygote forked from ``zygote``.
+
+    The child closes what is the parent's (``foreign``: its end of this channel and of the other
+    grading processes' channels; the first zygote's control socket), as a fresh interpreter
+    would never have had them.
+    """
+    launcher = zygote.fork_zygote()
+    pid = os.fork()
+    if pid:
+        launcher.forget()  # the child holds it: the forked zygote ends when the child closes it
+        return _Forked(pid)
+    code = 70
+    try:
+        os.setsid()
+        from grader.shared.procs import set_parent_death_signal
+
+        set_parent_death_signal()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        for other in foreign:
+            other.close()
+        zygote.forget()
+        log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(log_fd, 1)
+        os.dup2(log_fd, 2)
+        os.close(log_fd)
+        os.environ.update(TMPDIR=str(tmp_dir), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+        tempfile.tempdir = str(tmp_dir)
+        _serve(channel, launcher)
+        code = 0
+    except BaseException:  # noqa: BLE001 - the child must never return into the parent's code
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _serve(channel: socket.socket, launcher: Launcher | None = None) -> None:
     from grader.check.launcher import start_launcher
 
-    launcher = start_launcher(wait=False)  # the zygote imports torch while this process does
+    if launcher is None:
+        launcher = start_launcher(wait=False)  # the zygote imports torch while this process does
     from grader.check.run import CheckRequest, run_checks
 
     def send(message: dict[str, Any]) -> None:

@@ -5,6 +5,10 @@ gives children that hang at their first parallel op), and it never touches CUDA,
 worker may. When a worker ends, the zygote kills whatever it left running under its user
 and removes its private folder (:func:`~grader.worker.sandbox.sweep`). It talks to the grader over a ``SOCK_SEQPACKET`` control socket; each fork
 request carries the worker's channel and output descriptors (``SCM_RIGHTS``).
+
+A zygote can also fork a second zygote, warm as itself, on a control socket of its own
+(``op: zygote``): ``grader check`` grades exercises in several processes, each with its own
+zygote, for the cost of one torch import.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ class Zygote:
         self.control = control
         self.children: set[int] = set()
         self.ended: dict[int, int] = {}
+        #: Zygotes forked from this one: not workers, so nothing of theirs is swept when they end.
+        self.zygotes: set[int] = set()
         self.warmed_further = False
 
     def warm_further(self) -> None:
@@ -66,12 +72,18 @@ class Zygote:
             if pid == 0:
                 return
             self.children.discard(pid)
+            if pid in self.zygotes:
+                self.zygotes.discard(pid)
+                continue
             self.ended[pid] = status
             sweep(pid)
 
     def loop(self) -> None:
         signal.signal(signal.SIGCHLD, self.reap)
-        self.control.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
+        try:
+            self.control.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
+        except BrokenPipeError:  # the grader stopped (Ctrl-C) while this zygote started
+            self.shutdown()
         while True:
             message, fds, _flags, _addr = socket.recv_fds(self.control, 1 << 16, 4)
             if not message:
@@ -79,6 +91,8 @@ class Zygote:
             request = json.loads(message)
             if request.get("op") == "fork" and len(fds) == 2:
                 reply = {"pid": self.fork(fds, request)}
+            elif request.get("op") == "zygote" and len(fds) == 1:
+                reply = {"zygote": self.fork_zygote(fds[0])}
             elif request.get("op") == "status":
                 pid = int(request["pid"])
                 reply = {"status": self.ended.pop(pid, None), "running": pid in self.children}
@@ -105,6 +119,26 @@ class Zygote:
             finally:
                 os._exit(70)
         self.children.add(pid)
+        return pid
+
+    def fork_zygote(self, control_fd: int) -> int:
+        """Fork a zygote serving ``control_fd``, with everything this one has imported."""
+        if not self.warmed_further:
+            self.warm_further()
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            try:
+                os.setsid()
+                set_parent_death_signal()
+                self.control.close()
+                forked = Zygote(socket.socket(fileno=control_fd))
+                forked.warmed_further = True
+                forked.loop()
+            finally:
+                os._exit(70)
+        self.children.add(pid)
+        self.zygotes.add(pid)
         return pid
 
     def shutdown(self) -> None:
