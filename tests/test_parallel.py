@@ -29,6 +29,7 @@ def _submission(tmp_path: Path) -> Path:
 
 
 def test_forked_grading_processes_give_the_verdicts_of_one_process_and_leave_nothing(tmp_path, grade):
+    assert threading.active_count() == 1, f"threads left running by earlier tests: {threading.enumerate()}"
     folder = _submission(tmp_path)
     before = descendants(os.getpid())
     request = CheckRequest(submission=folder, exercises=["metrics", "linear_model", "encoding"], include_hidden=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import pickle
 import socket
@@ -137,6 +138,16 @@ def test_a_closed_channel_is_an_eof():
 def test_a_header_nested_past_what_json_can_parse_is_refused():
     a, b = socket.socketpair()
     head = b"[" * 200_000 + b"]" * 200_000
-    threading.Thread(target=a.sendall, args=(struct.pack("!QQ", len(head), 0) + head,), daemon=True).start()
+    sender = threading.Thread(target=_send_until_closed, args=(a, struct.pack("!QQ", len(head), 0) + head))
+    sender.start()
     with pytest.raises(wire.WireError, match="unreadable header"):
         wire.recv_message(b)
+    b.close()
+    sender.join(5)
+    a.close()
+    assert not sender.is_alive()
+
+
+def _send_until_closed(channel: socket.socket, data: bytes) -> None:
+    with contextlib.suppress(OSError):
+        channel.sendall(data)

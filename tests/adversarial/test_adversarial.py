@@ -96,7 +96,14 @@ class Listener:
         self.socket = socket.create_server(("127.0.0.1", 0))
         self.port = self.socket.getsockname()[1]
         self.connections: list[tuple[str, int]] = []
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop listening; the accepting thread ends (a thread left running would stop later tests forking)."""
+        self.socket.shutdown(socket.SHUT_RDWR)
+        self.socket.close()
+        self._thread.join(5)
 
     def _accept(self) -> None:
         while True:
@@ -144,8 +151,9 @@ def batch(grading_pool, tmp_path_factory):
     summary = grade_batch(BatchRequest(submissions, out, exercises=["linear_model"], seed=SEED,
                                        limits=Limits(call_timeout_s=TIMEOUT_S)), pool=grading_pool)
     runs = {run.student: run for run in Gradebook(out / FILE_NAME).latest_runs()}
-    return {"summary": summary, "runs": runs, "out": out, "folder": folder, "canary": canary,
-            "listener": listener, "submissions": submissions, "private_folders": private_folders}
+    yield {"summary": summary, "runs": runs, "out": out, "folder": folder, "canary": canary,
+           "listener": listener, "submissions": submissions, "private_folders": private_folders}
+    listener.close()
 
 
 def test_every_case_on_disk_is_in_a_table():
