@@ -71,7 +71,7 @@ class ParallelChecker:
 
     def check(self, request: CheckRequest, on_result: Callable[[CheckResult], None] | None = None) -> RunResult:
         """Grade ``request`` as :func:`~grader.check.run.run_checks` does, its exercises spread over the processes."""
-        from grader.check.run import grader_version, validated
+        from grader.check.run import run_result, validated
 
         submission, exercises = validated(request.submission, request.exercises)
         seed = request.seed if request.seed is not None else secrets.randbits(32)
@@ -85,17 +85,9 @@ class ParallelChecker:
                 raise RuntimeError(f"the checks of {finished.job.key} could not be run: {finished.error}")
             done[finished.job.key] = finished.result
         results = [done[e.name] for e in exercises]
-        return RunResult(
-            submission=str(submission),
-            started_at=started.isoformat(timespec="seconds"),
-            duration_s=round(time.perf_counter() - clock, 3),
-            grader_version=grader_version(),
-            seed=seed,
-            include_hidden=request.include_hidden,
-            isolation=results[0].isolation,
-            exercises=[exercise for result in results for exercise in result.exercises],
-            warnings=list(dict.fromkeys(w for result in results for w in result.warnings)),
-        )
+        return run_result(request, submission, seed, started, clock, isolation=results[0].isolation,
+                          exercises=[exercise for result in results for exercise in result.exercises],
+                          warnings=list(dict.fromkeys(w for result in results for w in result.warnings)))
 
     def _close_zygote(self) -> None:
         if self._zygote is not None:

@@ -23,7 +23,7 @@ from grader.check.plugin import GraderPlugin
 from grader.check.session import SubmissionSession
 from grader.judge.core import Verdict
 from grader.judge.throughput import measure
-from grader.results import BenchResult, CheckResult, RunResult
+from grader.results import BenchResult, CheckResult, ExerciseResult, RunResult
 from grader.shared.limits import Limits
 from grader.shared.outcome import Outcome
 from grader.shared.speed import subjects
@@ -131,6 +131,13 @@ def run_checks(
         warnings.append("Workers were spawned, not forked: grading is slower and isolation weaker on this system.")
     if session.missing_protections:
         warnings.append("Protections not in force: " + ", ".join(sorted(session.missing_protections)) + ".")
+    return run_result(request, submission, seed, started, clock, isolation=launcher.mode,
+                      exercises=[plugin.results[e.name] for e in exercises], warnings=warnings)
+
+
+def run_result(request: CheckRequest, submission: Path, seed: int, started: datetime.datetime, clock: float, *,
+               isolation: str, exercises: list[ExerciseResult], warnings: list[str]) -> RunResult:
+    """The :class:`RunResult` of grading ``request``, begun at ``started`` (``clock``: its ``perf_counter``)."""
     return RunResult(
         submission=str(submission),
         started_at=started.isoformat(timespec="seconds"),
@@ -138,8 +145,8 @@ def run_checks(
         grader_version=grader_version(),
         seed=seed,
         include_hidden=request.include_hidden,
-        isolation=launcher.mode,
-        exercises=[plugin.results[e.name] for e in exercises],
+        isolation=isolation,
+        exercises=exercises,
         warnings=warnings,
     )
 

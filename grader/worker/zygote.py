@@ -18,6 +18,7 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from grader.shared.procs import set_parent_death_signal
@@ -106,25 +107,31 @@ class Zygote:
         self.shutdown()
 
     def fork(self, fds: list[int], request: dict[str, Any]) -> int:
-        pid = os.fork()
-        if pid == 0:
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            try:
-                os.setsid()
-                set_parent_death_signal()
-                self.control.close()
-                from grader.worker.serve import child_main
+        """Fork a worker serving the channel and output descriptors ``fds``."""
 
-                child_main(fds[0], fds[1], request)
-            finally:
-                os._exit(70)
-        self.children.add(pid)
-        return pid
+        def serve() -> None:
+            from grader.worker.serve import child_main
+
+            child_main(fds[0], fds[1], request)
+
+        return self._fork_child(serve)
 
     def fork_zygote(self, control_fd: int) -> int:
         """Fork a zygote serving ``control_fd``, with everything this one has imported."""
         if not self.warmed_further:
             self.warm_further()
+
+        def serve() -> None:
+            forked = Zygote(socket.socket(fileno=control_fd))
+            forked.warmed_further = True
+            forked.loop()
+
+        pid = self._fork_child(serve)
+        self.zygotes.add(pid)
+        return pid
+
+    def _fork_child(self, serve: Callable[[], None]) -> int:
+        """Fork a child in a session of its own, dying with this zygote, that runs ``serve`` and never returns."""
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -132,13 +139,10 @@ class Zygote:
                 os.setsid()
                 set_parent_death_signal()
                 self.control.close()
-                forked = Zygote(socket.socket(fileno=control_fd))
-                forked.warmed_further = True
-                forked.loop()
+                serve()
             finally:
                 os._exit(70)
         self.children.add(pid)
-        self.zygotes.add(pid)
         return pid
 
     def shutdown(self) -> None:
