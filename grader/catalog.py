@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import pkgutil
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -20,11 +19,11 @@ from grader.shared.exercise import Exercise
 
 def _discovered() -> tuple[Exercise, ...]:
     found = []
-    for info in pkgutil.iter_modules(exercises.__path__):
-        entry = getattr(importlib.import_module(f"{exercises.__name__}.{info.name}"), "EXERCISE", None)
+    for name in exercises.names():
+        entry = getattr(importlib.import_module(f"{exercises.__name__}.{name}"), "EXERCISE", None)
         if entry is not None:
-            if entry.name != info.name:
-                raise RuntimeError(f"grader/shared/exercises/{info.name}.py describes an exercise named {entry.name!r}")
+            if entry.name != name:
+                raise RuntimeError(f"grader/shared/exercises/{name}.py describes an exercise named {entry.name!r}")
             found.append(entry)
     return tuple(sorted(found, key=lambda e: (e.order, e.name)))
 

@@ -35,6 +35,28 @@ def test_grading_the_reference_exits_0_and_writes_the_reports(tmp_path):
     assert suites.find("testsuite").get("failures") == "0"
 
 
+#: Runs `grader check ARGS` until it starts its first zygote, and says whether torch was imported by then.
+ZYGOTE_BEFORE_TORCH = """
+import os, sys
+import grader.check.parallel, grader.cli
+def start_launcher(wait=True):
+    print('torch' in sys.modules, flush=True)
+    os._exit(0)
+grader.cli.start_launcher = grader.check.parallel.start_launcher = start_launcher
+grader.cli.main(['check', *sys.argv[1:], '--submission', 'solutions'])
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["linear_model"], [], ["linear_model", "encoding"], ["no_such_exercise"]],
+                         ids=["one exercise", "the course", "two exercises", "a refused request"])
+def test_grader_check_starts_its_zygote_before_it_imports_torch(args):
+    """The zygote's torch import runs beside the CLI's, not after it (a cold check is one import long)."""
+    run = subprocess.run([sys.executable, "-c", ZYGOTE_BEFORE_TORCH, *args], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert run.stdout.strip() == "False", run.stdout + run.stderr
+
+
 @pytest.mark.slow
 def test_grading_the_stubs_exits_1_and_says_not_implemented(tmp_path):
     run = grader("check", "linear_model", "--out", str(tmp_path))
