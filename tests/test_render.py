@@ -201,6 +201,32 @@ def test_html_draws_ratios_but_keeps_shapes_as_text(result: RunResult) -> None:
     assert "[8, 3, 32, 32]" in page
 
 
+#: Series at the edges of what checks report: tiny and huge values, negatives, long runs, long labels.
+EDGE_SERIES = {
+    "tiny losses": ("curve", [1.25e-7 * (i + 1) for i in range(8)], {"threshold": 1e-7}),
+    "huge losses": ("curve", [123456.789 * (i + 1) for i in range(8)], {"curve_label": "the loss " * 8}),
+    "200 epochs": ("curve", [1.0 / (i + 1) for i in range(200)], {"threshold": 0.05}),
+    "negative": ("val_loss", [-0.00125 * (i + 1) for i in range(6)], {}),
+    "ratios": ("ratios", [0.4, 12.5, 1.05, 0.875, 3.0], {}),
+    "seconds": ("student_s", [0.000125, 0.00013, 0.00012, 0.000124], {}),
+}
+
+
+@pytest.mark.parametrize("case", EDGE_SERIES)
+def test_a_chart_draws_its_labels_ticks_and_legend_inside_the_figure(case: str) -> None:
+    """The axes sit in fixed margins, not a layout engine: nothing they draw may be cut off."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from grader.render.html import chart_axes
+
+    axes = chart_axes(*EDGE_SERIES[case])
+    renderer = FigureCanvasAgg(axes.figure).get_renderer()
+    axes.figure.draw(renderer)
+    drawn, figure = axes.get_tightbbox(renderer), axes.figure.bbox
+    assert (drawn.x0 >= figure.x0 and drawn.y0 >= figure.y0 and drawn.x1 <= figure.x1
+            and drawn.y1 <= figure.y1), (drawn, figure)
+
+
 def test_html_references_no_external_resource(hostile: RunResult) -> None:
     page = render_html(hostile)
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page)

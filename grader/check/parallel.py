@@ -14,6 +14,7 @@ grading processes are fresh interpreters, each with its own zygote.
 from __future__ import annotations
 
 import datetime
+import gc
 import os
 import secrets
 import tempfile
@@ -54,6 +55,9 @@ class ParallelChecker:
             from grader.check import run
 
             run.warm_up()
+            # What the grading processes inherit, frozen: their garbage collections (pytest runs
+            # two per exercise) then skip torch's objects and leave their pages shared.
+            gc.freeze()
             if self._zygote is not None:
                 self._zygote.wait_until_ready()
             self._pool = GradingPool(processes, scratch / "logs", scratch / "tmp", zygote=self._zygote)

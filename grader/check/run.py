@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import importlib
 import logging
 import os
@@ -68,6 +69,18 @@ def warm_up() -> None:
     """
     torch.set_num_threads(1)
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1).step()
+
+
+def freeze_heap() -> None:
+    """After a run in a process that grades again: collect garbage once, then freeze what survives.
+
+    pytest collects garbage at the end of every session; with torch's objects in the heap that
+    took 1.8 s of the 2.3 s a linear_model submission took. Frozen objects are skipped: each run
+    then walks only what it made itself, not what every earlier run imported and kept (checks,
+    references, data), which made a re-check of linear_model cost 0.25 s more after resnet's.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def grader_version() -> str:

@@ -8,7 +8,6 @@ again for the exercises asked for, each run with fresh workers forked from the s
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -25,19 +24,13 @@ class WarmChecker:
 
     def __init__(self, launcher: Launcher | None = None) -> None:
         self.launcher = launcher or start_launcher()
-        self._frozen = False
 
     def check(self, request: CheckRequest, on_result: Callable[[CheckResult], None] | None = None) -> RunResult:
         """Grade ``request`` as a cold run would, reusing what earlier runs imported."""
-        from grader.check.run import run_checks
+        from grader.check.run import freeze_heap, run_checks
 
         result = run_checks(request, launcher=self.launcher, on_result=on_result)
-        if not self._frozen:
-            # pytest collects garbage at the end of every session; torch's objects, frozen once,
-            # are skipped (as in grader/grade/pool.py's grading processes).
-            gc.collect()
-            gc.freeze()
-            self._frozen = True
+        freeze_heap()
         return result
 
     def close(self) -> None:

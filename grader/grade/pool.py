@@ -12,7 +12,6 @@ reporting it as failed. ``python -m grader.grade.pool FD`` is a grading process.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
@@ -367,12 +366,12 @@ def _serve(channel: socket.socket, launcher: Launcher | None = None) -> None:
 
     if launcher is None:
         launcher = start_launcher(wait=False)  # the zygote imports torch while this process does
-    from grader.check.run import CheckRequest, run_checks
+    from grader.check.run import CheckRequest, freeze_heap, run_checks
 
     def send(message: dict[str, Any]) -> None:
         channel.sendall(json.dumps(message, allow_nan=False).encode() + b"\n")
 
-    _freeze_heap()
+    freeze_heap()
     send({"ready": True, "pid": os.getpid()})
     for line in channel.makefile("rb"):
         job = json.loads(line)
@@ -387,16 +386,8 @@ def _serve(channel: socket.socket, launcher: Launcher | None = None) -> None:
             send({"error": f"the grader failed on this submission ({type(exc).__name__}: {exc})"})
             launcher.close()
             launcher = start_launcher()
-        _freeze_heap()
+        freeze_heap()
     launcher.close()
-
-
-def _freeze_heap() -> None:
-    # pytest collects garbage five times at the end of every session; with torch's objects in
-    # the heap that took 1.8 s of the 2.3 s a linear_model submission took here. Frozen objects
-    # are skipped: 0.8 s per submission, 0.35 s with plugin autoloading off as well.
-    gc.collect()
-    gc.freeze()
 
 
 def main() -> None:

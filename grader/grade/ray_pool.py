@@ -21,7 +21,6 @@ submission reported as not graded, as the local pool does. Ray is an optional ex
 
 from __future__ import annotations
 
-import gc
 import io
 import json
 import logging
@@ -39,7 +38,7 @@ from typing import Any
 import ray
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-from grader.check.run import UsageError
+from grader.check.run import UsageError, freeze_heap
 from grader.grade.pool import _KEPT_ENVIRONMENT, START_TIMEOUT_S, Job, JobDone, JobQueue
 from grader.results import CheckResult, RunResult
 from grader.shared.limits import Limits
@@ -110,7 +109,7 @@ class GradingActor:
         self._start_launcher = start_launcher
         self._launcher = start_launcher()
         self._graded = 0
-        _freeze_heap()
+        freeze_heap()
 
     def ready(self) -> dict[str, Any]:
         """Where this actor runs, once its zygote is ready."""
@@ -140,18 +139,12 @@ class GradingActor:
             return json.dumps({"error": f"the grader failed on this submission ({type(exc).__name__}: {exc})"})
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-            _freeze_heap()
+            freeze_heap()
 
     def close(self) -> None:
         """Stop the zygote, which kills and sweeps away what its workers left, and remove the temporary folder."""
         self._launcher.close()
         shutil.rmtree(self._folder, ignore_errors=True)
-
-
-def _freeze_heap() -> None:
-    # As in the local pool: pytest's garbage collections skip the frozen objects (torch's).
-    gc.collect()
-    gc.freeze()
 
 
 @dataclass
