@@ -201,6 +201,30 @@ def test_html_draws_ratios_but_keeps_shapes_as_text(result: RunResult) -> None:
     assert "[8, 3, 32, 32]" in page
 
 
+def test_charts_drawn_ahead_are_the_ones_the_page_shows_and_are_not_drawn_again(result: RunResult,
+                                                                               monkeypatch) -> None:
+    from grader.render import html
+
+    result.exercises[1].checks[0].details = {"ratios": [0.8, 0.9, 0.85, 0.95]}
+    page = render_html(result)
+    html.draw_charts_ahead(result.exercises)
+    assert len(html._drawn_ahead) == 2
+    monkeypatch.setattr(html, "_draw_chart", lambda *_: pytest.fail("a chart drawn ahead was drawn again"))
+    assert render_html(result) == page
+    assert html._drawn_ahead == {}  # taken by the page, not kept
+
+
+def test_a_chart_drawn_ahead_is_not_shown_for_other_figures(result: RunResult) -> None:
+    from grader.render import html
+
+    html.draw_charts_ahead(result.exercises)
+    curve = next(c for e in result.exercises for c in e.checks if "curve" in c.details)
+    curve.details["threshold"] = 123.0  # the same series, another line on it
+    page = render_html(result)
+    html._drawn_ahead.clear()
+    assert render_html(result) == page
+
+
 #: Series at the edges of what checks report: tiny and huge values, negatives, long runs, long labels.
 EDGE_SERIES = {
     "tiny losses": ("curve", [1.25e-7 * (i + 1) for i in range(8)], {"threshold": 1e-7}),

@@ -76,6 +76,7 @@ class ParallelChecker:
     def check(self, request: CheckRequest, on_result: Callable[[CheckResult], None] | None = None) -> RunResult:
         """Grade ``request`` as :func:`~grader.check.run.run_checks` does, its exercises spread over the processes."""
         from grader.check.run import run_result, validated
+        from grader.render.html import draw_charts_ahead
 
         submission, exercises = validated(request.submission, request.exercises)
         seed = request.seed if request.seed is not None else secrets.randbits(32)
@@ -84,10 +85,17 @@ class ParallelChecker:
                     include_hidden=request.include_hidden, seed=seed, limits=request.limits,
                     deadline_s=EXERCISE_DEADLINE_S) for e in exercises]
         done: dict[str, RunResult] = {}
+        drawn: set[str] = set()
         for finished in self._pool.grade(jobs, on_check=lambda _, check: on_result and on_result(check)):
             if finished.result is None:
                 raise RuntimeError(f"the checks of {finished.job.key} could not be run: {finished.error}")
             done[finished.job.key] = finished.result
+            if 0 < len(jobs) - len(done) < self._pool.size:
+                # Every job left is running and this one's process has none to take: its core
+                # would be idle, so the report's charts are drawn now rather than after the last.
+                draw_charts_ahead(exercise for key, result in done.items() if key not in drawn
+                                  for exercise in result.exercises)
+                drawn.update(done)
         results = [done[e.name] for e in exercises]
         return run_result(request, submission, seed, started, clock, isolation=results[0].isolation,
                           exercises=[exercise for result in results for exercise in result.exercises],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from grader.render import (
     shows_hint,
     visible,
 )
-from grader.results import RunResult
+from grader.results import ExerciseResult, RunResult
 from grader.visible import visible_name
 
 log = logging.getLogger(__name__)
@@ -146,8 +147,37 @@ def _format_value(value: Any) -> str:
     return str(value)
 
 
+#: Charts drawn by :func:`draw_charts_ahead`, by :func:`_chart_key`; taken when a page is rendered.
+_drawn_ahead: dict[str, str | None] = {}
+#: More charts drawn ahead than a page of the course shows: the older ones were never taken.
+_MOST_DRAWN_AHEAD = 256
+_NOT_DRAWN = object()
+
+
+def draw_charts_ahead(exercises: Iterable[ExerciseResult]) -> None:
+    """Draw now the charts a page of ``exercises`` will show (for a caller that has a core idle now)."""
+    if len(_drawn_ahead) > _MOST_DRAWN_AHEAD:
+        _drawn_ahead.clear()
+    for exercise in exercises:
+        for check in exercise.checks:
+            for key, value in check.details.items():
+                if _is_series(value):
+                    _drawn_ahead[_chart_key(str(key), value, check.details)] = _draw_chart(str(key), value,
+                                                                                          check.details)
+
+
+def _chart_key(key: str, series: list[float], details: dict[str, Any]) -> str:
+    # Everything a chart shows: its series, and the label and threshold of a curve.
+    return repr((key, series, details.get("curve_label"), details.get("threshold")))
+
+
 def _chart(key: str, series: list[float], details: dict[str, Any]) -> str | None:
-    """A data URI of an SVG chart of ``series``, or None where it cannot be drawn."""
+    """A data URI of an SVG chart of ``series`` (drawn ahead or now), or None where it cannot be drawn."""
+    drawn = _drawn_ahead.pop(_chart_key(key, series, details), _NOT_DRAWN)
+    return _draw_chart(key, series, details) if drawn is _NOT_DRAWN else drawn
+
+
+def _draw_chart(key: str, series: list[float], details: dict[str, Any]) -> str | None:
     try:
         from matplotlib import rc_context
 
