@@ -110,8 +110,9 @@ def start_grading(jobs: int | None, exercises: tuple[str, ...], submission: Path
     from grader.shared.exercises import names  # not the catalog: its entries import torch, which would come first
 
     jobs = jobs or available_cores()
-    known = names()
-    count = len(known) if not exercises else len(set(exercises)) if set(exercises) <= set(known) else 0
+    known = set(names())
+    wanted = set(exercises) or known
+    count = len(wanted) if wanted <= known else 0
     if jobs == 1 or count <= 1 or not submission.is_dir():
         return start_launcher(wait=False)
     return ParallelChecker(min(jobs, count))

@@ -207,6 +207,7 @@ def test_charts_drawn_ahead_are_the_ones_the_page_shows_and_are_not_drawn_again(
 
     result.exercises[1].checks[0].details = {"ratios": [0.8, 0.9, 0.85, 0.95]}
     page = render_html(result)
+    monkeypatch.setattr(html, "_drawn_ahead", {})  # whatever an earlier test's parallel run drew ahead
     html.draw_charts_ahead(result.exercises)
     assert len(html._drawn_ahead) == 2
     monkeypatch.setattr(html, "_draw_chart", lambda *_: pytest.fail("a chart drawn ahead was drawn again"))
@@ -214,9 +215,10 @@ def test_charts_drawn_ahead_are_the_ones_the_page_shows_and_are_not_drawn_again(
     assert html._drawn_ahead == {}  # taken by the page, not kept
 
 
-def test_a_chart_drawn_ahead_is_not_shown_for_other_figures(result: RunResult) -> None:
+def test_a_chart_drawn_ahead_is_not_shown_for_other_figures(result: RunResult, monkeypatch) -> None:
     from grader.render import html
 
+    monkeypatch.setattr(html, "_drawn_ahead", {})
     html.draw_charts_ahead(result.exercises)
     curve = next(c for e in result.exercises for c in e.checks if "curve" in c.details)
     curve.details["threshold"] = 123.0  # the same series, another line on it

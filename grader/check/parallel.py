@@ -121,12 +121,3 @@ class ParallelChecker:
                  traceback: TracebackType | None) -> None:
         self.close()
 
-
-def run_checks_in_parallel(request: CheckRequest, processes: int,
-                           on_result: Callable[[CheckResult], None] | None = None) -> RunResult:
-    """Grade ``request`` on a :class:`ParallelChecker` of ``processes`` (fewer for fewer exercises)."""
-    from grader.check.run import validated
-
-    _, exercises = validated(request.submission, request.exercises)
-    with ParallelChecker(min(processes, len(exercises))) as checker:
-        return checker.check(request, on_result)

@@ -77,7 +77,8 @@ def freeze_heap() -> None:
     pytest collects garbage at the end of every session; with torch's objects in the heap that
     took 1.8 s of the 2.3 s a linear_model submission took. Frozen objects are skipped: each run
     then walks only what it made itself, not what every earlier run imported and kept (checks,
-    references, data), which made a re-check of linear_model cost 0.25 s more after resnet's.
+    references, data), which made a re-check of linear_model cost 0.15-0.25 s more once
+    autograd_training had been checked.
     """
     gc.collect()
     gc.freeze()
